@@ -1,0 +1,74 @@
+# Hidden Harm. `make run` sets up and serves the demo; `make test` installs and runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+STATIC := src/hiddenharm/web/static/govuk
+GOVUK_VERSION := 5.9.0
+PYTEST := $(PY) -m pytest
+
+.PHONY: install deps static system pg-start pg-stop run demo test test-sqlite test-postgres bench lint docs clean
+
+install: deps static
+
+# Python packages from the lock file, into .venv.
+deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen --all-extras --quiet
+	@touch $@
+
+# GOV.UK Frontend from the npm registry, built into static files.
+static: $(STATIC)/.installed
+$(STATIC)/.installed:
+	mkdir -p build/npm
+	cd build/npm && ( [ -f package.json ] || echo '{"private":true}' > package.json ) \
+	  && npm install --no-audit --no-fund --silent govuk-frontend@$(GOVUK_VERSION)
+	rm -rf $(STATIC) && mkdir -p $(STATIC)
+	cp -r build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	      build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+	      build/npm/node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/
+	@touch $@
+
+# Debian packages the browser tests and the PDF checks need (Chromium, poppler-utils).
+system: build/.system
+build/.system:
+	@mkdir -p build
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+	@touch $@
+
+pg-start:
+	@scripts/pg.sh start
+pg-stop:
+	@scripts/pg.sh stop
+
+run: install
+	$(VENV)/bin/hiddenharm demo --serve
+
+test: install system
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(PYTEST) -n 2 -q
+
+# The database-touching tests again, on a throwaway PostgreSQL.
+test-postgres:
+	@url=$$(scripts/pg.sh start) && trap 'scripts/pg.sh stop' EXIT && \
+	  DATABASE_URL=$$url $(PYTEST) -q -m "not browser" -p no:randomly src/hiddenharm/web src/hiddenharm/accounts src/hiddenharm/cases src/hiddenharm/audit src/hiddenharm/safeguarding src/hiddenharm/partnership
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+docs: install
+	$(VENV)/bin/hiddenharm docs
+
+clean:
+	rm -rf build $(VENV) $(STATIC)
