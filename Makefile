@@ -2,20 +2,19 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 STATIC := src/hiddenharm/web/static/govuk
 GOVUK_VERSION := 5.9.0
 PYTEST := $(PY) -m pytest
 
-.PHONY: install deps static system pg-start pg-stop run demo test test-sqlite test-postgres bench lint docs clean
+.PHONY: install deps static pdfdeps system pg-start pg-stop run demo test test-sqlite test-postgres bench lint docs clean
 
 install: deps static
 
 # Python packages from the lock file, into .venv.
 deps: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv sync --frozen --all-extras --quiet
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	python3 -m uv sync --frozen --all-extras --quiet
 	@touch $@
 
 # GOV.UK Frontend from the npm registry, built into static files.
@@ -30,8 +29,18 @@ $(STATIC)/.installed:
 	      build/npm/node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/
 	@touch $@
 
+# Debian packages WeasyPrint needs to draw a PDF (Pango, HarfBuzz, fonts): `make run` needs these.
+pdfdeps: build/.pdfdeps
+build/.pdfdeps:
+	@mkdir -p build
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! ldconfig -p | grep -q libharfbuzz-subset || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	fi
+	@touch $@
+
 # Debian packages the browser tests and the PDF checks need (Chromium, poppler-utils).
-system: build/.system
+system: pdfdeps build/.system
 build/.system:
 	@mkdir -p build
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
@@ -44,7 +53,7 @@ pg-start:
 pg-stop:
 	@scripts/pg.sh stop
 
-run: install
+run: install pdfdeps
 	$(VENV)/bin/hiddenharm demo --serve
 
 test: install system
