@@ -1,0 +1,419 @@
+"""The measure engine: a submission loaded once into DuckDB, measured for any period.
+
+``Submission`` registers the accepted Arrow tables, derives the period-independent tables
+once (episodes with treatment type, individual and ordering keys; every dated observation of
+a Hidden Harm item; the children rows kept), and then answers any number of periods with a
+handful of set-based queries each. Every count the SQL returns is additive over treatment
+types, so the SQL groups by agency and type and Python only adds and arranges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from hiddenharm.measures import queries as Q
+from hiddenharm.measures.estimates import (
+    Prevalence,
+    prevalence_block,
+    prevalence_for_all,
+    ratio_estimate,
+)
+from hiddenharm.measures.schema import (
+    CATEGORIES,
+    ITEMS,
+    PRNTSTAT_GROUPS,
+    SPLITS,
+    TYPES,
+    conform,
+)
+from hiddenharm.measures.suppression import suppress
+
+Period = tuple[dt.date, dt.date]
+Counts = dict[str, int]
+# (agency or "*", treatment type) -> column -> count
+Grouped = dict[tuple[str, str], Counts]
+
+CURRENCY_DAYS = 182
+SECTIONS = (
+    "population",
+    "completeness",
+    "currency",
+    "parental_status",
+    "children_living_with",
+    "pregnant",
+    "early_help",
+    "children",
+    "estimates",
+)
+TREND_SECTIONS = ("population", "completeness", "currency")
+_INDIVIDUAL_SECTIONS = {"parental_status", "children_living_with", "pregnant", "early_help"}
+
+
+def as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def financial_year_ending_by(latest: dt.date) -> Period:
+    """The latest whole financial year (1 April - 31 March) ending on or before ``latest``."""
+    end_year = latest.year if latest >= dt.date(latest.year, 3, 31) else latest.year - 1
+    return dt.date(end_year - 1, 4, 1), dt.date(end_year, 3, 31)
+
+
+def whole_quarters(end: dt.date, count: int = 8) -> list[Period]:
+    """The ``count`` whole calendar quarters (Jan-Mar, Apr-Jun, ...) ending on or before
+    ``end``, oldest first: the report's trend periods."""
+    year, quarter = end.year, (end.month - 1) // 3  # quarter index 0-3 containing `end`
+    if end != _quarter_end(year, quarter):
+        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
+    out: list[Period] = []
+    for _ in range(count):
+        out.append((dt.date(year, 3 * quarter + 1, 1), _quarter_end(year, quarter)))
+        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
+    return out[::-1]
+
+
+def _quarter_end(year: int, quarter: int) -> dt.date:
+    if quarter == 3:
+        return dt.date(year, 12, 31)
+    return dt.date(year, 3 * quarter + 4, 1) - dt.timedelta(days=1)
+
+
+class Submission:
+    """One submission (or one local authority's part of it), ready to measure."""
+
+    def __init__(self, tables: dict[str, pa.Table], *, la: str | None = None) -> None:
+        self.la = la.strip().upper() if la else None
+        self.con = _connect()
+        typed = conform(tables)
+        # Keep references: DuckDB scans the Arrow tables in place.
+        self._arrow = typed
+        # The default period is the submission's, even for one LA, so areas compare like
+        # with like against the region.
+        self.latest_date = _latest_date(self.con, typed)
+        self._run("LOAD_EPISODES", la=self.la)
+        self._run("LOAD_OBSERVATIONS")
+        self._run("LOAD_CLIENTS")
+        self._run("LOAD_CHILDREN")
+        row = self.con.execute("SELECT COUNT(*) FROM ch").fetchone()
+        self.children_rows = int(row[0]) if row else 0
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _run(self, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+        sql = Q.NAMED[name]
+        wanted = set(re.findall(r"\$(\w+)", sql))
+        return self.con.execute(sql, {k: v for k, v in params.items() if k in wanted})
+
+    def _grouped(self, *names: str, **params: Any) -> Grouped:
+        out: Grouped = {}
+        for name in names:
+            cur = self._run(name, **params)
+            columns = [d[0] for d in cur.description]
+            for row in cur.fetchall():
+                values = dict(zip(columns, row, strict=True))
+                key = (str(values.pop("AGNCY")), str(values.pop("ttype")))
+                out[key] = {k: int(v) for k, v in values.items()}
+        return out
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Submission:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- periods -------------------------------------------------------------------------
+
+    def default_period(self) -> Period:
+        if self.latest_date is None:
+            raise ValueError("the submission has no dates: give the period")
+        return financial_year_ending_by(self.latest_date)
+
+    def period(self, period_from: Any = None, period_to: Any = None) -> Period:
+        """The period asked for; a missing end is filled to make one year, both to the default."""
+        start, end = as_date(period_from), as_date(period_to)
+        if start is None and end is None:
+            return self.default_period()
+        if start is None:
+            assert end is not None
+            start = _add_years(end, -1) + dt.timedelta(days=1)
+        if end is None:
+            end = _add_years(start, 1) - dt.timedelta(days=1)
+        if start > end:
+            raise ValueError(f"the period starts after it ends: {start} > {end}")
+        return start, end
+
+    def _load_period(self, period: Period, *, individuals: bool) -> dict[str, Any]:
+        start, end = period
+        params = {
+            "from": start,
+            "to": end,
+            "cut": end - dt.timedelta(days=CURRENCY_DAYS),
+            "year": end.year,
+        }
+        self._run("PERIOD_INDIVIDUALS", **params)
+        self._run("PERIOD_INDIVIDUAL_AGENCIES", **params)
+        if individuals:
+            self._run("PERIOD_CHILDREN", **params)
+            self._run("PERIOD_CURRENT", **params)
+        return params
+
+    # --- measures ------------------------------------------------------------------------
+
+    def compute(
+        self,
+        period_from: Any = None,
+        period_to: Any = None,
+        *,
+        publish: bool = False,
+        prevalence: Mapping[str, Prevalence] | None = None,
+        children_per_parent: float | None = None,
+        sections: Sequence[str] = SECTIONS,
+    ) -> dict[str, Any]:
+        """The spec's report object (without ``problems``) for one period."""
+        unknown = set(sections) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"unknown sections: {sorted(unknown)}")
+        period = self.period(period_from, period_to)
+        wants_individuals = bool(set(sections) & (_INDIVIDUAL_SECTIONS | {"children", "estimates"}))
+        params = self._load_period(period, individuals=wants_individuals)
+        population = self._grouped("POPULATION_OVERALL", "POPULATION_BY_AGENCY", **params)
+        agencies = sorted({a for a, _ in population if a != "*"})
+        result: dict[str, Any] = {
+            "period": {"from": period[0].isoformat(), "to": period[1].isoformat()}
+        }
+        if "population" in sections:
+            result["population"] = _population(population, agencies)
+        if "completeness" in sections or "currency" in sections:
+            episodes = self._grouped("EPISODES", **params)
+            overall = _overall(episodes)
+            if "completeness" in sections:
+                result["completeness"] = _by_split(overall, episodes, agencies, _completeness)
+            if "currency" in sections:
+                result["currency"] = _by_split(overall, episodes, agencies, _currency)
+        if wants_individuals:
+            individuals = self._grouped("INDIVIDUALS_OVERALL", "INDIVIDUALS_BY_AGENCY", **params)
+            for name in ("parental_status", "children_living_with", "pregnant", "early_help"):
+                if name in sections:
+                    build = _distribution(name)
+                    result[name] = _by_split(individuals, individuals, agencies, build)
+            if "children" in sections:
+                result["children"] = self._children(params)
+            if "estimates" in sections:
+                result["estimates"] = self._estimates(individuals, prevalence, children_per_parent)
+        ordered = {k: result[k] for k in ("period", *SECTIONS) if k in result}
+        return suppress(ordered) if publish else ordered
+
+    def _children(self, params: dict[str, Any]) -> dict[str, Any]:
+        grouped = self._grouped_children(params)
+        out: dict[str, Any] = {}
+        for split in SPLITS:
+            v = _split_values(grouped, "*", split)
+            out[split] = {"total": v.get("total", 0)}
+            for table in ("age_band", "WHEREABT", "CSCSTAT"):
+                out[split][table] = {c: v.get(f"{table}:{c}", 0) for c in CATEGORIES[table]}
+        return out
+
+    def _grouped_children(self, params: dict[str, Any]) -> Grouped:
+        cur = self._run("CHILDREN", **params)
+        columns = [d[0] for d in cur.description]
+        out: Grouped = {}
+        for row in cur.fetchall():
+            values = dict(zip(columns, row, strict=True))
+            key = ("*", str(values.pop("ttype")))
+            out[key] = {k: int(v) for k, v in values.items()}
+        return out
+
+    def _estimates(
+        self,
+        individuals: Grouped,
+        prevalence: Mapping[str, Prevalence] | None,
+        children_per_parent: float | None,
+    ) -> dict[str, Any]:
+        given = prevalence_for_all(prevalence)
+        # A k given by the user stands in only when there is no children.csv to measure it.
+        given_k = children_per_parent if self.children_rows == 0 else None
+        out: dict[str, Any] = {}
+        for split in SPLITS:
+            v = _split_values(individuals, "*", split)
+            N, n, observed = v.get("N", 0), v.get("n", 0), v.get(_TOTAL, 0)
+            block: dict[str, Any] = {"observed": observed, "n": n, "N": N}
+            block.update(ratio_estimate(N, n, observed, v.get("sum_sq", 0), observed))
+            np_n = v.get("np_n", 0)
+            block["new_presentations"] = {
+                "n": np_n,
+                **ratio_estimate(N, np_n, v.get("np_sum", 0), v.get("np_sum_sq", 0), observed),
+            }
+            block["prevalence"] = prevalence_block(
+                v.get("parents", 0),
+                v.get("parents_and_non_parents", 0),
+                v.get("parents_with_children_rows", 0),
+                v.get("children_under_18", 0),
+                given_k=given_k,
+                prevalence=given[split],
+            )
+            out[split] = block
+        return out
+
+    def trend(
+        self,
+        periods: Iterable[tuple[Any, Any]],
+        *,
+        publish: bool = False,
+        sections: Sequence[str] = TREND_SECTIONS,
+    ) -> list[dict[str, Any]]:
+        """The same measures for many periods (the report's eight quarters), loaded once."""
+        return [
+            self.compute(start, end, publish=publish, sections=sections) for start, end in periods
+        ]
+
+
+_TOTAL = "children_living_with:total_children"
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _overall(grouped: Grouped) -> Grouped:
+    """Agency rows summed into overall rows, keyed ("*", type)."""
+    out: Grouped = {}
+    for (_, ttype), counts in grouped.items():
+        into = out.setdefault(("*", ttype), {})
+        for k, v in counts.items():
+            into[k] = into.get(k, 0) + v
+    return out
+
+
+def _split_values(grouped: Grouped, agency: str, split: str) -> Counts:
+    types = TYPES if split == "all" else (split,)
+    out: Counts = {}
+    for ttype in types:
+        for k, v in grouped.get((agency, ttype), {}).items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def _by_split(
+    overall: Grouped, by_agency: Grouped, agencies: list[str], build: Any
+) -> dict[str, Any]:
+    out: dict[str, Any] = {s: build(_split_values(overall, "*", s)) for s in SPLITS}
+    out["by_agency"] = {
+        a: {s: build(_split_values(by_agency, a, s)) for s in SPLITS} for a in agencies
+    }
+    return out
+
+
+def _population(grouped: Grouped, agencies: list[str]) -> dict[str, Any]:
+    return {
+        measure: _by_split(grouped, grouped, agencies, lambda v, m=measure: v.get(m, 0))
+        for measure in ("in_treatment", "new_presentations")
+    }
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _completeness(v: Counts) -> dict[str, Any]:
+    out = {}
+    for item in ITEMS:
+        recorded, eligible = v.get(f"{item}:recorded", 0), v.get(f"{item}:eligible", 0)
+        out[item] = {
+            "recorded": recorded,
+            "eligible": eligible,
+            "rate": _rate(recorded, eligible),
+        }
+    return out
+
+
+def _currency(v: Counts) -> dict[str, Any]:
+    up, eligible = v.get("currency:up_to_date", 0), v.get("currency:eligible", 0)
+    return {"up_to_date": up, "eligible": eligible, "rate": _rate(up, eligible)}
+
+
+def _distribution(name: str) -> Any:
+    def build(v: Counts) -> dict[str, Any]:
+        out: dict[str, Any] = {c: v.get(f"{name}:{c}", 0) for c in CATEGORIES[name]}
+        if name == "parental_status":
+            for group, members in PRNTSTAT_GROUPS.items():
+                out[group] = sum(out[m] for m in members)
+        if name == "children_living_with":
+            out["total_children"] = v.get(_TOTAL, 0)
+        return out
+
+    return build
+
+
+def compute(
+    tables: dict[str, pa.Table],
+    period_from: Any = None,
+    period_to: Any = None,
+    *,
+    la: str | None = None,
+    publish: bool = False,
+    prevalence: Mapping[str, Prevalence] | None = None,
+    children_per_parent: float | None = None,
+) -> dict[str, Any]:
+    """The spec's report object (all top-level keys but ``problems``) for one period."""
+    with Submission(tables, la=la) as submission:
+        return submission.compute(
+            period_from,
+            period_to,
+            publish=publish,
+            prevalence=prevalence,
+            children_per_parent=children_per_parent,
+        )
+
+
+def trend(
+    tables: dict[str, pa.Table],
+    periods: Iterable[tuple[Any, Any]],
+    *,
+    la: str | None = None,
+    publish: bool = False,
+    sections: Sequence[str] = TREND_SECTIONS,
+) -> list[dict[str, Any]]:
+    """Population, completeness and currency (by default) for each of many periods."""
+    with Submission(tables, la=la) as submission:
+        return submission.trend(periods, publish=publish, sections=sections)
+
+
+def default_period(tables: dict[str, pa.Table]) -> Period:
+    """The latest whole financial year ending by the submission's latest date (DOB included)."""
+    con = _connect()
+    try:
+        latest = _latest_date(con, conform(tables))
+    finally:
+        con.close()
+    if latest is None:
+        raise ValueError("the submission has no dates: give the period")
+    return financial_year_ending_by(latest)
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    # No progress bar: the CLI draws its own, and a library must not write to the terminal.
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _latest_date(con: duckdb.DuckDBPyConnection, typed: dict[str, pa.Table]) -> dt.date | None:
+    """Registers the typed tables as ``<name>_in`` and returns their latest date."""
+    for name, table in typed.items():
+        con.register(f"{name}_in", table)
+    row = con.execute(Q.LATEST_DATE).fetchone()
+    return row[0] if row else None
