@@ -1,0 +1,154 @@
+"""The kinds of audit event, one dataclass each.
+
+Fields hold ids, codes, counts and field names, never personal data (no names, initials,
+dates of birth, values typed into a record, or file names, which people fill with names).
+`details()` is what is stored as JSON; `object_type`/`object_id` index the record touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = ""
+    object_type: ClassVar[str] = ""
+
+    @property
+    def object_id(self) -> str:
+        return ""
+
+    def details(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True)
+class SignIn(Event):
+    kind: ClassVar[str] = "sign_in"
+
+
+@dataclass(frozen=True)
+class SignOut(Event):
+    kind: ClassVar[str] = "sign_out"
+
+
+@dataclass(frozen=True)
+class SignInFailed(Event):
+    kind: ClassVar[str] = "sign_in_failed"
+
+
+@dataclass(frozen=True)
+class ViewClient(Event):
+    kind: ClassVar[str] = "view_client"
+    object_type: ClassVar[str] = "client"
+    client_id: int
+    page: str = "record"
+
+    @property
+    def object_id(self) -> str:
+        return str(self.client_id)
+
+
+@dataclass(frozen=True)
+class ViewChild(Event):
+    kind: ClassVar[str] = "view_child"
+    object_type: ClassVar[str] = "child"
+    child_id: int
+    client_id: int
+
+    @property
+    def object_id(self) -> str:
+        return str(self.child_id)
+
+
+@dataclass(frozen=True)
+class Search(Event):
+    """A search for a client: the count found, never the terms (they are identifiers)."""
+
+    kind: ClassVar[str] = "search"
+    found: int
+
+
+@dataclass(frozen=True)
+class Change(Event):
+    """A record created or changed: which record and which fields, not their values."""
+
+    kind: ClassVar[str] = "change"
+    record_type: str
+    record_id: int
+    action: str  # "create" or "update"
+    client_id: int | None = None
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def object_id(self) -> str:
+        return f"{self.record_type}:{self.record_id}"
+
+    def details(self) -> dict:
+        d = super().details()
+        d["fields"] = list(self.fields)
+        return d
+
+
+@dataclass(frozen=True)
+class Export(Event):
+    kind: ClassVar[str] = "export"
+    object_type: ClassVar[str] = "organisation"
+    organisation_id: int
+    rows: dict = field(default_factory=dict)  # table -> rows
+    purpose: str = "download"
+
+    @property
+    def object_id(self) -> str:
+        return str(self.organisation_id)
+
+
+@dataclass(frozen=True)
+class Import(Event):
+    kind: ClassVar[str] = "import"
+    object_type: ClassVar[str] = "organisation"
+    organisation_id: int
+    sha256: str
+    created: dict = field(default_factory=dict)  # table -> rows created
+    problems: dict = field(default_factory=dict)  # code -> count
+
+    @property
+    def object_id(self) -> str:
+        return str(self.organisation_id)
+
+
+@dataclass(frozen=True)
+class ViewFigures(Event):
+    kind: ClassVar[str] = "view_figures"
+    providers: tuple[int, ...] = ()
+    output: str = "dashboard"
+
+    def details(self) -> dict:
+        return {"providers": list(self.providers), "output": self.output}
+
+
+@dataclass(frozen=True)
+class ViewAudit(Event):
+    kind: ClassVar[str] = "view_audit"
+    filters: dict = field(default_factory=dict)
+
+
+KINDS: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        SignIn,
+        SignOut,
+        SignInFailed,
+        ViewClient,
+        ViewChild,
+        Search,
+        Change,
+        Export,
+        Import,
+        ViewFigures,
+        ViewAudit,
+    )
+}

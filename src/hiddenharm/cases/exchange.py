@@ -1,0 +1,460 @@
+"""Export case records as an HHX-1 submission, and import one from another system.
+
+Export: the records of one or more providers as the three typed tables of the extract
+contract (docs/architecture.md), so that `write_submission` gives files the validator
+accepts, and the dashboards feed the same tables to the same measures as any submission.
+
+Import: `validate` the upload, then load the accepted rows in one transaction, in sets
+(`bulk_create` per table, never a save per row). Natural keys make it idempotent: a second
+upload of the same file creates nothing. The keys are AGNCY + CLIENTID (client),
+AGNCY + EPISODID (episode), episode + REVDATE (review), client + CHILDREF (child) and
+child + RECDATE (child's status). An episode's start recording is created once; an
+existing episode takes a later file's discharge and dates where it had none; a client
+already here keeps the details recorded here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+from django.db import transaction
+
+from hiddenharm.accounts.models import Organisation
+from hiddenharm.cases.models import Child, ChildStatus, Client, Episode, HiddenHarmRecord
+from hiddenharm.extract.codes import FILES
+
+BATCH = 2000
+
+
+def _typed_schema(name: str) -> pa.Schema:
+    from hiddenharm.extract.result import typed_schema
+
+    return typed_schema(FILES[name])
+
+
+def _blank(value):
+    return None if value in ("", None) else value
+
+
+def _table(name: str, rows: dict[str, list]) -> pa.Table:
+    schema = _typed_schema(name)
+    n = len(next(iter(rows.values()))) if rows else 0
+    rows = {"line": list(range(2, n + 2)), **rows}
+    return pa.Table.from_pydict({f.name: rows[f.name] for f in schema}, schema=schema)
+
+
+def export_tables(
+    providers: Iterable[Organisation] | Organisation, *, team_id: int | None = None
+) -> dict[str, pa.Table]:
+    """The typed HHX-1 tables of the providers' records (of one team's clients, if given)."""
+    if isinstance(providers, Organisation):
+        providers = [providers]
+    agency = {p.pk: p.agency_code for p in providers}
+    ids = list(agency)
+    team = {} if team_id is None else {"client__team_id": team_id}
+    team_ep = {} if team_id is None else {"episode__client__team_id": team_id}
+    team_ch = {} if team_id is None else {"child__client__team_id": team_id}
+
+    starts = {
+        r[0]: r[1:]
+        for r in HiddenHarmRecord.objects.filter(
+            kind="start", episode__provider_id__in=ids, **team_ep
+        )
+        .values_list("episode_id", "recorded_on", "prntstat", "childwth", "pregnant", "earlyhlp")
+        .iterator(chunk_size=BATCH)
+    }
+    ep_cols = [c.name for c in FILES["episodes"].columns]
+    ep: dict[str, list] = {c: [] for c in ep_cols}
+    for row in (
+        Episode.objects.filter(provider_id__in=ids, **team)
+        .order_by("provider_id", "episode_ref")
+        .values_list(
+            "pk",
+            "provider_id",
+            "client__la",
+            "client__client_ref",
+            "episode_ref",
+            "client__first_initial",
+            "client__surname_initial",
+            "client__dob",
+            "client__sex",
+            "drug1",
+            "drug2",
+            "drug3",
+            "setting",
+            "referred",
+            "triaged",
+            "care_plan_start",
+            "discharged",
+            "discharge_reason",
+        )
+        .iterator(chunk_size=BATCH)
+    ):
+        pk, prov, *rest = row
+        start = starts.get(pk) or (None, "", None, "", "")
+        values = [agency[prov], *rest, *start]
+        for col, value in zip(ep_cols, values, strict=True):
+            ep[col].append(_blank(value))
+
+    rv_cols = [c.name for c in FILES["reviews"].columns]
+    rv: dict[str, list] = {c: [] for c in rv_cols}
+    for row in (
+        HiddenHarmRecord.objects.filter(kind="review", episode__provider_id__in=ids, **team_ep)
+        .order_by("episode__provider_id", "episode__episode_ref", "recorded_on")
+        .values_list(
+            "episode__provider_id",
+            "episode__episode_ref",
+            "recorded_on",
+            "prntstat",
+            "childwth",
+            "pregnant",
+            "earlyhlp",
+        )
+        .iterator(chunk_size=BATCH)
+    ):
+        values = [agency[row[0]], *row[1:]]
+        for col, value in zip(rv_cols, values, strict=True):
+            rv[col].append(_blank(value))
+
+    ch_cols = [c.name for c in FILES["children"].columns]
+    ch: dict[str, list] = {c: [] for c in ch_cols}
+    for row in (
+        ChildStatus.objects.filter(child__client__provider_id__in=ids, **team_ch)
+        .order_by(
+            "child__client__provider_id",
+            "child__client__client_ref",
+            "child__child_ref",
+            "recorded_on",
+        )
+        .values_list(
+            "child__client__provider_id",
+            "child__client__client_ref",
+            "child__child_ref",
+            "child__year_of_birth",
+            "child__sex",
+            "whereabouts",
+            "csc_status",
+            "recorded_on",
+        )
+        .iterator(chunk_size=BATCH)
+    ):
+        values = [agency[row[0]], *row[1:]]
+        for col, value in zip(ch_cols, values, strict=True):
+            ch[col].append(_blank(value))
+
+    return {
+        "episodes": _table("episodes", ep),
+        "reviews": _table("reviews", rv),
+        "children": _table("children", ch),
+    }
+
+
+def export_submission(
+    providers, directory: str | Path, fmt: str = "csv", *, team_id: int | None = None
+) -> dict[str, Path]:
+    from hiddenharm.extract import write_submission
+
+    return write_submission(export_tables(providers, team_id=team_id), directory, fmt=fmt)
+
+
+def validated_export(providers, as_of: dt.date | None = None, *, team_id: int | None = None):
+    """The providers' records written out and read back through the validator: the same
+    path as any provider's file, so the figures and their problems are a submission's."""
+    from hiddenharm.extract import validate
+
+    with tempfile.TemporaryDirectory(prefix="hh-export-") as tmp:
+        export_submission(providers, tmp, team_id=team_id)
+        return validate(Path(tmp), as_of=as_of)
+
+
+# --- import -------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    result: object  # the ValidationResult
+    sha256: str = ""
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+
+    @property
+    def loaded(self) -> bool:
+        return not getattr(self.result, "fatal", True)
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def import_submission(
+    path: str | Path,
+    providers: Mapping[str, Organisation],
+    *,
+    as_of: dt.date | None = None,
+    user=None,
+) -> ImportOutcome:
+    """Validate the submission at `path` and load its accepted rows for `providers`
+    (agency code -> provider); rows of any other agency are skipped and counted."""
+    from hiddenharm.extract import validate
+
+    result = validate(Path(path), as_of=as_of)
+    outcome = ImportOutcome(result=result, sha256=file_sha256(path) if Path(path).is_file() else "")
+    if result.fatal:
+        return outcome
+    load_tables(result.tables, providers, outcome, user=user)
+    return outcome
+
+
+def _rows(table: pa.Table) -> list[dict]:
+    return table.to_pylist()
+
+
+@transaction.atomic
+def load_tables(
+    tables, providers: Mapping[str, Organisation], outcome: ImportOutcome, user=None
+) -> None:
+    created = outcome.created
+    updated = outcome.updated
+    skipped = outcome.skipped
+    for k in ("clients", "episodes", "start_records", "reviews", "children", "child_statuses"):
+        created.setdefault(k, 0)
+    updated.setdefault("episodes", 0)
+
+    episodes = [r for r in _rows(tables["episodes"])]
+    other = [r for r in episodes if r["AGNCY"] not in providers]
+    if other:
+        skipped["episodes of another agency"] = len(other)
+    by_agency: dict[str, list[dict]] = {}
+    for r in episodes:
+        if r["AGNCY"] in providers:
+            by_agency.setdefault(r["AGNCY"], []).append(r)
+    reviews = _rows(tables["reviews"])
+    children = _rows(tables["children"])
+    skipped_reviews = sum(1 for r in reviews if r["AGNCY"] not in providers)
+    skipped_children = sum(1 for r in children if r["AGNCY"] not in providers)
+    if skipped_reviews:
+        skipped["reviews of another agency"] = skipped_reviews
+    if skipped_children:
+        skipped["children of another agency"] = skipped_children
+
+    for code, rows in by_agency.items():
+        provider = providers[code]
+        _load_agency(
+            provider,
+            rows,
+            [r for r in reviews if r["AGNCY"] == code],
+            [r for r in children if r["AGNCY"] == code],
+            outcome,
+            user,
+        )
+    # Agencies with reviews or children but no episodes in this file: their episodes
+    # may already be here.
+    for code, provider in providers.items():
+        if code in by_agency:
+            continue
+        rv = [r for r in reviews if r["AGNCY"] == code]
+        chl = [r for r in children if r["AGNCY"] == code]
+        if rv or chl:
+            _load_agency(provider, [], rv, chl, outcome, user)
+
+
+def _load_agency(provider, episodes, reviews, children, outcome, user) -> None:
+    created, updated, skipped = outcome.created, outcome.updated, outcome.skipped
+
+    # Clients: the last row of each CLIENTID gives its details.
+    clients = dict(Client.objects.filter(provider=provider).values_list("client_ref", "pk"))
+    latest: dict[str, dict] = {}
+    for r in episodes:
+        latest[r["CLIENTID"]] = r
+    new_clients = [
+        Client(
+            provider=provider,
+            client_ref=ref,
+            first_initial=r["FINITIAL"],
+            surname_initial=r["SINITIAL"],
+            dob=r["DOB"],
+            sex=r["SEX"],
+            la=r["LA"],
+        )
+        for ref, r in latest.items()
+        if ref not in clients
+    ]
+    Client.objects.bulk_create(new_clients, batch_size=BATCH)
+    created["clients"] += len(new_clients)
+    if new_clients:
+        clients = dict(Client.objects.filter(provider=provider).values_list("client_ref", "pk"))
+
+    # Episodes.
+    existing = {
+        e.episode_ref: e
+        for e in Episode.objects.filter(provider=provider).only(
+            "pk",
+            "episode_ref",
+            "client_id",
+            "triaged",
+            "care_plan_start",
+            "discharged",
+            "discharge_reason",
+        )
+    }
+    new_eps, changed = [], []
+    for r in episodes:
+        e = existing.get(r["EPISODID"])
+        if e is None:
+            new_eps.append(
+                Episode(
+                    client_id=clients[r["CLIENTID"]],
+                    provider=provider,
+                    episode_ref=r["EPISODID"],
+                    referred=r["REFLD"],
+                    triaged=r["TRIAGED"],
+                    care_plan_start=r["CPLANDT"],
+                    drug1=r["DRUG1"],
+                    drug2=r["DRUG2"] or "",
+                    drug3=r["DRUG3"] or "",
+                    setting=r["SETTING"] or "COMM",
+                    discharged=r["DISD"],
+                    discharge_reason=r["DISRSN"] or "",
+                )
+            )
+            continue
+        if e.client_id != clients.get(r["CLIENTID"]):
+            skipped["episodes under a different client"] = (
+                skipped.get("episodes under a different client", 0) + 1
+            )
+            continue
+        dirty = False
+        for attr, col in (("triaged", "TRIAGED"), ("care_plan_start", "CPLANDT")):
+            if getattr(e, attr) is None and r[col] is not None:
+                setattr(e, attr, r[col])
+                dirty = True
+        if e.discharged is None and r["DISD"] is not None:
+            e.discharged, e.discharge_reason = r["DISD"], r["DISRSN"]
+            dirty = True
+        if dirty:
+            changed.append(e)
+    Episode.objects.bulk_create(new_eps, batch_size=BATCH)
+    Episode.objects.bulk_update(
+        changed,
+        ["triaged", "care_plan_start", "discharged", "discharge_reason"],
+        batch_size=BATCH,
+    )
+    created["episodes"] += len(new_eps)
+    updated["episodes"] += len(changed)
+    episode_ids = dict(Episode.objects.filter(provider=provider).values_list("episode_ref", "pk"))
+
+    # The items at start: one start recording per episode, created once.
+    has_start = set(
+        HiddenHarmRecord.objects.filter(episode__provider=provider, kind="start").values_list(
+            "episode_id", flat=True
+        )
+    )
+    starts = []
+    for r in episodes:
+        eid = episode_ids[r["EPISODID"]]
+        items = (r["PRNTSTAT"], r["CHILDWTH"], r["PREGNANT"], r["EARLYHLP"])
+        if eid in has_start or (all(v is None for v in items) and r["HHDATE"] is None):
+            continue
+        has_start.add(eid)
+        starts.append(_record(eid, "start", r["HHDATE"], r, user))
+    HiddenHarmRecord.objects.bulk_create(starts, batch_size=BATCH)
+    created["start_records"] += len(starts)
+
+    # Reviews.
+    have = set(
+        HiddenHarmRecord.objects.filter(episode__provider=provider, kind="review").values_list(
+            "episode_id", "recorded_on"
+        )
+    )
+    new_reviews = []
+    for r in reviews:
+        eid = episode_ids.get(r["EPISODID"])
+        if eid is None:  # the validator checked against the file; guard against the DB
+            skipped["reviews of an unknown episode"] = (
+                skipped.get("reviews of an unknown episode", 0) + 1
+            )
+            continue
+        if (eid, r["REVDATE"]) in have:
+            continue
+        have.add((eid, r["REVDATE"]))
+        new_reviews.append(_record(eid, "review", r["REVDATE"], r, user))
+    HiddenHarmRecord.objects.bulk_create(new_reviews, batch_size=BATCH)
+    created["reviews"] += len(new_reviews)
+
+    # Children and their dated statuses.
+    kids = {
+        (c, ref): pk
+        for pk, c, ref in Child.objects.filter(client__provider=provider).values_list(
+            "pk", "client_id", "child_ref"
+        )
+    }
+    latest_child: dict[tuple, dict] = {}
+    for r in sorted(children, key=lambda r: r["RECDATE"]):
+        cid = clients.get(r["CLIENTID"])
+        if cid is None:
+            skipped["children of an unknown client"] = (
+                skipped.get("children of an unknown client", 0) + 1
+            )
+            continue
+        latest_child[(cid, r["CHILDREF"])] = r
+    new_kids = [
+        Child(client_id=key[0], child_ref=key[1], year_of_birth=r["CHILDYOB"], sex=r["CHSEX"] or "")
+        for key, r in latest_child.items()
+        if key not in kids
+    ]
+    Child.objects.bulk_create(new_kids, batch_size=BATCH)
+    created["children"] += len(new_kids)
+    if new_kids:
+        kids = {
+            (c, ref): pk
+            for pk, c, ref in Child.objects.filter(client__provider=provider).values_list(
+                "pk", "client_id", "child_ref"
+            )
+        }
+    have_status = set(
+        ChildStatus.objects.filter(child__client__provider=provider).values_list(
+            "child_id", "recorded_on"
+        )
+    )
+    statuses = []
+    for r in children:
+        cid = clients.get(r["CLIENTID"])
+        kid = kids.get((cid, r["CHILDREF"]))
+        if kid is None or (kid, r["RECDATE"]) in have_status:
+            continue
+        have_status.add((kid, r["RECDATE"]))
+        statuses.append(
+            ChildStatus(
+                child_id=kid,
+                recorded_on=r["RECDATE"],
+                whereabouts=r["WHEREABT"] or "",
+                csc_status=r["CSCSTAT"] or "",
+                recorded_by=user,
+            )
+        )
+    ChildStatus.objects.bulk_create(statuses, batch_size=BATCH)
+    created["child_statuses"] += len(statuses)
+
+
+def _record(episode_id, kind, when, r, user) -> HiddenHarmRecord:
+    return HiddenHarmRecord(
+        episode_id=episode_id,
+        kind=kind,
+        recorded_on=when,
+        prntstat=r["PRNTSTAT"] or "",
+        childwth=r["CHILDWTH"],
+        pregnant=r["PREGNANT"] or "",
+        earlyhlp=r["EARLYHLP"] or "",
+        recorded_by=user,
+    )

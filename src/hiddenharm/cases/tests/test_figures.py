@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from hiddenharm.audit.models import AuditEvent
+from hiddenharm.cases import figures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_completeness_and_currency_by_agency_and_team(as_persona, world):
+    response = as_persona("manager").get(
+        reverse("cases:dashboard"), {"from": "2024-04-01", "to": "2025-03-31"}
+    )
+    assert response.status_code == 200
+    tables = response.context["tables"]
+    labels = [r["label"] for t in tables for r in t["rows"]]
+    assert "Agency AGA1" in labels and "Team A1" in labels
+    everyone = tables[0]["rows"][0]
+    prntstat = everyone["items"][0]
+    assert (prntstat["item"], prntstat["recorded"], prntstat["eligible"]) == ("PRNTSTAT", 1, 1)
+    team = tables[1]["rows"][0]
+    assert team["label"] == "Team A1" and team["items"][0]["eligible"] == 1
+    assert AuditEvent.objects.filter(kind="view_figures").exists()
+
+
+def test_it_cuts_the_tables_to_a_teams_clients(world):
+    from hiddenharm.cases import exchange
+
+    validated = exchange.validated_export([world.provider])
+    mine = figures.team_tables(validated.tables, "AGA1", {"C0001"})
+    none = figures.team_tables(validated.tables, "AGA1", {"NOBODY"})
+    assert mine["episodes"].num_rows == 1 and mine["children"].num_rows == 1
+    assert none["episodes"].num_rows == 0 and none["reviews"].num_rows == 0
+
+
+def test_it_suppresses_small_numbers_for_commissioners(as_persona, world):
+    response = as_persona("commissioner").get(
+        reverse("cases:dashboard"), {"from": "2024-04-01", "to": "2025-03-31"}
+    )
+    assert response.context["published"]
+    drug = response.context["tables"][0]["rows"][1]  # the spec keeps every `all` (a total)
+    assert drug["label"] == "Drug treatment"
+    prntstat = drug["items"][0]
+    assert prntstat["recorded"] is None and prntstat["eligible"] == 1
+    assert len(response.context["tables"]) == 1  # no team breakdown outside the service
+    assert "C0001" not in response.content.decode()
+
+
+def test_it_refuses_a_period_that_ends_before_it_starts(as_persona, world):
+    response = as_persona("manager").get(
+        reverse("cases:dashboard"), {"from": "2025-01-01", "to": "2024-01-01"}
+    )
+    assert response.status_code == 404
+
+
+def test_it_uses_the_rows_of_the_measures(world):
+    report = figures.build([world.provider], None, None)
+    rows = figures.rows(report)
+    assert [r["label"] for r in rows][:3] == ["All", "Drug treatment", "Alcohol treatment"]
+
+
+@pytest.mark.slow
+def test_it_renders_the_full_area_report_as_html_and_pdf(as_persona, world):
+    http = as_persona("data_lead")
+    html = http.get(reverse("cases:area_report"), {"from": "2024-04-01", "to": "2025-03-31"})
+    assert html.status_code == 200 and b"<html" in html.content.lower()
+    pdf = http.get(
+        reverse("cases:area_report"), {"from": "2024-04-01", "to": "2025-03-31", "format": "pdf"}
+    )
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -1,0 +1,104 @@
+"""Figures for managers, data leads and commissioners; the full area report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from hiddenharm.accounts import access
+from hiddenharm.accounts.models import Role
+from hiddenharm.audit import events
+from hiddenharm.audit.trail import record
+from hiddenharm.cases import exchange, figures
+
+
+def _period(request):
+    today = timezone.localdate()
+    start, end = figures.default_period(today)
+    try:
+        if request.GET.get("from"):
+            start = dt.date.fromisoformat(request.GET["from"])
+        if request.GET.get("to"):
+            end = dt.date.fromisoformat(request.GET["to"])
+    except ValueError:
+        raise Http404("Dates are YYYY-MM-DD") from None
+    if end < start:
+        raise Http404("The period ends before it starts")
+    return start, end, today
+
+
+@access.role_required(*access.FIGURE_ROLES)
+def dashboard(request):
+    profile = access.profile_of(request.user)
+    providers = list(access.figure_providers(request.user))
+    start, end, today = _period(request)
+    # Figures that leave a service (a commissioner's view) have small numbers suppressed.
+    publish = profile.role == Role.COMMISSIONER
+    tables = []
+    if providers:
+        validated = exchange.validated_export(providers, as_of=today)
+        report = figures.build(
+            providers, start, end, publish=publish, as_of=today, validated=validated
+        )
+        tables.append({"title": "By treatment type and agency", "rows": figures.rows(report)})
+        if profile.role != Role.COMMISSIONER:
+            # A service's own view: not published, so no suppression of its teams' counts.
+            team_rows = []
+            org = profile.organisation
+            for team in org.teams.all():
+                refs = set(team.clients.values_list("client_ref", flat=True))
+                r = figures.build_team(validated, org.agency_code, refs, start, end, as_of=today)
+                row = figures.rows(r)[0]
+                row["label"] = f"Team {team.name}"
+                team_rows.append(row)
+            if team_rows:
+                tables.append({"title": "By team", "rows": team_rows})
+        problems = report.get("problems") or {}
+    else:
+        problems = {}
+    record(events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
+    return render(
+        request,
+        "cases/dashboard.html",
+        {
+            "title": "Figures",
+            "providers": providers,
+            "tables": tables,
+            "problems": problems,
+            "period_from": start,
+            "period_to": end,
+            "published": publish,
+        },
+    )
+
+
+@access.role_required(*access.FIGURE_ROLES)
+def area_report(request):
+    from hiddenharm.reports import render_html, render_pdf
+
+    profile = access.profile_of(request.user)
+    providers = list(access.figure_providers(request.user))
+    if not providers:
+        raise Http404("No providers")
+    start, end, today = _period(request)
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "pdf"):
+        raise Http404
+    report = figures.build(
+        providers,
+        start,
+        end,
+        publish=profile.role == Role.COMMISSIONER,
+        detail=True,
+        as_of=today,
+        title="Hidden Harm: what the data tells us",
+    )
+    record(events.ViewFigures(providers=tuple(p.pk for p in providers), output=fmt), request)
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="hidden-harm-{end}.pdf"'
+        return response
+    return HttpResponse(render_html(report))

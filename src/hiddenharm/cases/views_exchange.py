@@ -1,0 +1,145 @@
+"""Import and export pages (data leads): HHX-1 in and out of the case records."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hiddenharm.accounts import access
+from hiddenharm.audit import events
+from hiddenharm.audit.trail import record
+from hiddenharm.cases import exchange as ex
+from hiddenharm.extract.codes import PROBLEM_TITLES, SEVERITY
+
+FIRST_PROBLEMS = 50
+
+
+class UploadForm(forms.Form):
+    submission = forms.FileField(
+        label="Upload a submission",
+        help_text="An HHX-1 submission as a .zip (episodes.csv, reviews.csv, children.csv) "
+        "or a single episodes .csv",
+        error_messages={"required": "Choose a .zip or .csv file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template writes it (never into a GET query)
+        self.helper.add_input(Submit("upload", "Upload and check"))
+
+    def clean_submission(self):
+        f = self.cleaned_data["submission"]
+        suffix = Path(f.name).suffix.lower()
+        if suffix not in (".zip", ".csv"):
+            raise forms.ValidationError("The file must be a .zip or a .csv")
+        if f.size > settings.HH_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is too large")
+        if suffix == ".zip" and not zipfile.is_zipfile(f):
+            raise forms.ValidationError("The file is not a readable .zip")
+        f.seek(0)
+        return f
+
+
+def problem_summary(result) -> dict:
+    """What the CLI shows: counts by code, then the first problems."""
+    counts = result.counts()
+    return {
+        "counts": [
+            {
+                "code": c,
+                "severity": SEVERITY.get(c, ""),
+                "title": PROBLEM_TITLES.get(c, ""),
+                "count": n,
+            }
+            for c, n in counts.items()
+        ],
+        "first": result.problems.slice(0, FIRST_PROBLEMS).to_pylist(),
+        "files": result.files,
+        "total": result.problems.num_rows,
+    }
+
+
+@access.role_required(*access.EXCHANGE_ROLES)
+def exchange(request):
+    provider = access.exchange_provider(request.user)
+    outcome = None
+    summary = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["submission"]
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.TemporaryDirectory(prefix="hh-import-") as tmp:
+                path = Path(tmp) / f"submission{suffix}"
+                with open(path, "wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                outcome = ex.import_submission(
+                    path,
+                    {provider.agency_code: provider},
+                    as_of=timezone.localdate(),
+                    user=request.user,
+                )
+            summary = problem_summary(outcome.result)
+            record(
+                events.Import(
+                    organisation_id=provider.pk,
+                    sha256=outcome.sha256,
+                    created=outcome.created,
+                    problems=outcome.result.counts(),
+                ),
+                request,
+            )
+            form = UploadForm()
+    else:
+        form = UploadForm()
+    return render(
+        request,
+        "cases/exchange.html",
+        {
+            "form": form,
+            "title": "Import and export",
+            "provider": provider,
+            "outcome": outcome,
+            "summary": summary,
+        },
+    )
+
+
+@access.role_required(*access.EXCHANGE_ROLES)
+@require_POST
+def export(request):
+    """The service's records as an HHX-1 .zip (POST: it is a disclosure, so not a link)."""
+    provider = access.exchange_provider(request.user)
+    tables = ex.export_tables(provider)
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="hh-export-") as tmp:
+        from hiddenharm.extract import write_submission
+
+        paths = write_submission(tables, tmp)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, p in paths.items():
+                z.write(p, f"{name}.csv")
+    record(
+        events.Export(organisation_id=provider.pk, rows={k: t.num_rows for k, t in tables.items()}),
+        request,
+    )
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(buf.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="hhx1-{provider.agency_code}-{stamp}.zip"'
+    )
+    return response

@@ -1,0 +1,166 @@
+"""Django settings, read from environment variables (see the README for the list).
+
+HH_DEBUG            1 for local development (default off)
+HH_SECRET_KEY       required when HH_DEBUG is off
+HH_ALLOWED_HOSTS    comma-separated; required when HH_DEBUG is off
+HH_CSRF_TRUSTED_ORIGINS  comma-separated origins behind a proxy (https://hh.example.org)
+DATABASE_URL        any dj-database-url URL; default SQLite at $HH_DATA_DIR/hiddenharm.sqlite3
+HH_DATA_DIR         default <project>/build
+HH_LOG_LEVEL        DEBUG, INFO, WARNING (default), ERROR
+HH_SECURE_COOKIES   default: on when HH_DEBUG is off
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from hiddenharm.web.env import env_bool, env_choice, env_int, env_list, env_str
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DEBUG = env_bool("HH_DEBUG", False)
+
+# The development key is public (it is in this file): the `hiddenharm.E001` check refuses a
+# start with it when DEBUG is off, and so does wsgi.py.
+DEV_SECRET_KEY = "hiddenharm-development-only-not-secret"
+SECRET_KEY = env_str("HH_SECRET_KEY") or DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env_list("HH_ALLOWED_HOSTS") or (["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("HH_CSRF_TRUSTED_ORIGINS")
+
+DATA_DIR = Path(env_str("HH_DATA_DIR") or PROJECT_DIR / "build")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "hiddenharm.web",
+    "hiddenharm.accounts",
+    "hiddenharm.audit",
+    "hiddenharm.cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hiddenharm.web.urls"
+WSGI_APPLICATION = "hiddenharm.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hiddenharm.web.context.service",
+            ],
+        },
+    },
+]
+
+_default_db = f"sqlite:///{DATA_DIR / 'hiddenharm.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or _default_db,
+        conn_max_age=env_int("HH_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Only for `collectstatic` in a production image (HH_STATIC_ROOT); otherwise WhiteNoise serves
+# straight from the apps' static folders.
+STATIC_ROOT = env_str("HH_STATIC_ROOT") or None
+STATICFILES_DIRS: list[Path] = []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Plain storage: the GOV.UK build is not hashed, and collectstatic is not needed to run.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve straight from the app folders too, so `serve` works without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# Cookies and headers: secure unless developing on plain http.
+_secure = env_bool("HH_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = env_int("HH_HSTS_SECONDS", 0)  # set once TLS is known to work
+if env_bool("HH_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+HH_MAX_UPLOAD_BYTES = env_int("HH_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+
+# Error reports never include request bodies (they hold clients' details).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "hiddenharm.web.logs.NoPersonalDataFilter"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_personal_data": {"()": "hiddenharm.web.logs.StripRequestFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_personal_data"],
+        }
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("HH_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING"),
+    },
+    "loggers": {
+        # SQL logging would print clients' details at DEBUG: never.
+        "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    },
+}

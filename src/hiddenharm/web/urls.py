@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hiddenharm.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("hiddenharm.accounts.urls")),
+    path("clients/", include("hiddenharm.cases.urls")),
+    path("audit/", include("hiddenharm.audit.urls")),
+    # Staff only (Django's own checks): setting up organisations, teams and people.
+    path("admin/", admin.site.urls),
+]
