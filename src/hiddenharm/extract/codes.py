@@ -58,6 +58,8 @@ PRNTSTAT = {
 }
 PRNTSTAT_LIVING_WITH = ("11", "12")
 PRNTSTAT_PARENT = ("11", "12", "13")
+# HW102: own children not in the household, or not a parent, yet CHILDWTH above 0.
+PRNTSTAT_APART = ("13", "14")
 
 PREGNANT = {"Y": "Yes", "N": "No"}
 
@@ -156,7 +158,9 @@ class FileSpec:
 
 _HH_COLUMNS = (
     Column("PRNTSTAT", "code", False, "Parental status", PRNTSTAT),
-    Column("CHILDWTH", "count", False, "Number of children under 18 living in the client's household"),
+    Column(
+        "CHILDWTH", "count", False, "Number of children under 18 living in the client's household"
+    ),
     Column("PREGNANT", "code", False, "Is the client pregnant (asked of female clients)", PREGNANT),
     Column("EARLYHLP", "multicode", False, "Help the children receive", EARLYHLP),
 )
@@ -176,13 +180,17 @@ EPISODES = FileSpec(
         Column("DRUG1", "code", True, "Main problem substance", SUBSTANCE),
         Column("DRUG2", "code", False, "Second problem substance", SUBSTANCE),
         Column("DRUG3", "code", False, "Third problem substance", SUBSTANCE),
-        Column("SETTING", "code", False, "Where treatment is delivered (blank means COMM)", SETTING),
+        Column(
+            "SETTING", "code", False, "Where treatment is delivered (blank means COMM)", SETTING
+        ),
         Column("REFLD", "date", True, "Date referred"),
         Column("TRIAGED", "date", False, "Date of triage assessment"),
         Column("CPLANDT", "date", False, "Date the care plan (treatment) started"),
         Column("DISD", "date", False, "Date discharged"),
         Column("DISRSN", "code", False, "Discharge reason (with DISD)", DISRSN),
-        Column("HHDATE", "date", False, "Date the Hidden Harm items were recorded (blank: CPLANDT)"),
+        Column(
+            "HHDATE", "date", False, "Date the Hidden Harm items were recorded (blank: CPLANDT)"
+        ),
         *_HH_COLUMNS,
     ),
     key=("AGNCY", "EPISODID"),
