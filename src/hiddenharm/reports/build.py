@@ -1,0 +1,338 @@
+"""Build a report: validation, the measures, and the extra views the HTML and PDF show.
+
+The JSON of ``spec/measures.md`` is the measures' dict plus ``problems``. The rendered
+report also shows quarterly trends and each local authority against the region; these
+sit under the extra keys ``trend``, ``areas`` and ``meta`` (see ``SPEC_KEYS``), which
+the ``--format json`` output leaves out so that it keeps the spec's shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+SPEC_KEYS = (
+    "period",
+    "population",
+    "completeness",
+    "currency",
+    "parental_status",
+    "children_living_with",
+    "pregnant",
+    "early_help",
+    "children",
+    "estimates",
+    "problems",
+)
+TREND_QUARTERS = 8  # "the last two years of the submission"
+DEFAULT_TARGET = 0.9
+
+Progress = Callable[[str, int, int], None]  # description, steps done, steps in all
+
+
+class FatalSubmission(Exception):
+    """The submission cannot be read (an HH001 on episodes.csv): no report is possible."""
+
+    def __init__(self, message: str, problems: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def parse_prevalence(text: str) -> tuple[float, float, float]:
+    """``"P,LOW,HIGH"`` -> (P, LOW, HIGH); a ValueError says what is wrong."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise ValueError(f"expected three numbers P,LOW,HIGH (e.g. 2500,2100,3000), got {text!r}")
+    try:
+        p, low, high = (float(x) for x in parts)
+    except ValueError:
+        raise ValueError(f"P, LOW and HIGH must be numbers, got {text!r}") from None
+    if not all(math.isfinite(x) and x >= 0 for x in (p, low, high)):
+        raise ValueError(f"P, LOW and HIGH must be finite and not negative, got {text!r}")
+    if not low <= p <= high:
+        raise ValueError(f"need LOW <= P <= HIGH, got {text!r}")
+    return p, low, high
+
+
+def quarters_ending(to: dt.date, count: int = TREND_QUARTERS) -> list[tuple[dt.date, dt.date]]:
+    """The ``count`` calendar quarters up to the last one that ends on or before ``to``.
+
+    Calendar quarters are also the financial-year quarters (April-June is Q1), so a
+    report to 31 March shows the eight quarters of the two financial years to then.
+    """
+    # the quarter containing `to`; step back one if `to` is not its last day
+    q_start = dt.date(to.year, 3 * ((to.month - 1) // 3) + 1, 1)
+    q_end = _add_months(q_start, 3) - dt.timedelta(days=1)
+    if to < q_end:
+        q_start = _add_months(q_start, -3)
+    out = []
+    for _ in range(count):
+        end = _add_months(q_start, 3) - dt.timedelta(days=1)
+        out.append((q_start, end))
+        q_start = _add_months(q_start, -3)
+    return out[::-1]
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    m = d.month - 1 + months
+    return dt.date(d.year + m // 12, m % 12 + 1, 1)
+
+
+def quarter_label(start: dt.date) -> str:
+    """Financial-year quarter label, e.g. 2019-04-01 -> ``2019/20 Q1``."""
+    fy = start.year if start.month >= 4 else start.year - 1
+    q = ((start.month - 4) % 12) // 3 + 1
+    return f"{fy}/{(fy + 1) % 100:02d} Q{q}"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def local_authorities(tables: Mapping[str, pa.Table]) -> list[str]:
+    """The distinct LA codes of the accepted episodes, sorted."""
+    episodes = tables.get("episodes")
+    if episodes is None or "LA" not in episodes.column_names or episodes.num_rows == 0:
+        return []
+    values = pc.unique(episodes.column("LA")).to_pylist()
+    return sorted(v for v in values if v)
+
+
+def _problem_counts(result: Any) -> dict[str, int]:
+    counts = result.counts() if callable(getattr(result, "counts", None)) else {}
+    return {str(k): int(v) for k, v in dict(counts).items()}
+
+
+def _fatal_message(result: Any, source: object) -> FatalSubmission:
+    rows: list[dict[str, Any]] = []
+    problems = getattr(result, "problems", None)
+    if isinstance(problems, pa.Table):
+        rows = [r for r in problems.to_pylist() if r.get("severity") == "fatal"] or problems.slice(
+            0, 5
+        ).to_pylist()
+    lines = [f"{source}: the submission cannot be read, so no report was made."]
+    for r in rows[:10]:
+        where = r.get("file") or ""
+        col = f" column {r['column']}" if r.get("column") else ""
+        lines.append(f"  {r.get('code', '')} {where}{col}: {r.get('message', '')}")
+    lines.append("Run `hiddenharm validate` on it for the full list of problems.")
+    return FatalSubmission("\n".join(lines), rows)
+
+
+def load(
+    source: str | Path | Mapping[str, pa.Table] | Any,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> tuple[Mapping[str, pa.Table], dict[str, int], dict[str, Any]]:
+    """(tables, problem counts, file counts) from a path, a ValidationResult or tables."""
+    name: object = getattr(source, "path", "the submission")
+    if isinstance(source, str | Path):
+        from hiddenharm.extract import validate
+
+        name = source
+        source = validate(source, as_of=as_of, progress=progress)
+    if hasattr(source, "tables") and hasattr(source, "fatal"):
+        if source.fatal:
+            raise _fatal_message(source, name)
+        files = dict(getattr(source, "files", {}) or {})
+        return source.tables, _problem_counts(source), files
+    if isinstance(source, Mapping):
+        return source, {}, {}
+    raise TypeError(f"cannot report on {type(source).__name__}: give a path, a result or tables")
+
+
+# Only what the trend and area views show: the individuals' sections (distributions,
+# estimates) cost several times as much per period on a large submission.
+TREND_SECTIONS = ("population", "completeness", "currency")
+AREA_SECTIONS = ("population", "completeness", "currency", "estimates")
+
+
+def build_report(
+    source: str | Path | Mapping[str, pa.Table] | Any,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    *,
+    as_of: dt.date | None = None,
+    publish: bool = False,
+    prevalence: Mapping[str, tuple[float, float, float]] | None = None,
+    children_per_parent: float | None = None,
+    target: float = DEFAULT_TARGET,
+    detail: bool = True,
+    problems: Mapping[str, int] | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The report for a submission (a path), a ValidationResult, or accepted tables.
+
+    With ``detail`` (the default) the dict also carries ``trend`` (eight quarters),
+    ``areas`` (each LA when there are several) and ``meta``, which the HTML and PDF
+    need. ``problems`` gives the validation counts when passing tables directly.
+    Raises FatalSubmission when the submission cannot be read, ValueError for a period
+    that ends before it starts.
+    """
+    from hiddenharm.measures import Submission
+
+    if period_from and period_to and period_from > period_to:
+        raise ValueError(f"the period starts ({period_from}) after it ends ({period_to})")
+    steps, done = 2, 0
+
+    def tick(what: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(what, done, steps)
+        done += 1
+
+    tick("Validating the submission")
+
+    def validating(what: str, step: int, of: int) -> None:
+        if progress is not None:  # validation is the long step: show its own progress
+            progress(f"Validating: {what}", step, of)
+
+    tables, counts, files = load(source, as_of, validating)
+    if problems is not None:
+        counts = {str(k): int(v) for k, v in problems.items()}
+    kwargs: dict[str, Any] = {"publish": publish}
+    if prevalence:
+        kwargs["prevalence"] = dict(prevalence)
+    if children_per_parent is not None:
+        kwargs["children_per_parent"] = children_per_parent
+    las = local_authorities(tables) if detail else []
+    if detail:
+        steps += TREND_QUARTERS + (len(las) if len(las) > 1 else 0)
+
+    # One engine for the region: it loads the submission once and answers every period.
+    with Submission(dict(tables)) as region:
+        tick("Computing the measures")
+        report = dict(region.compute(period_from, period_to, **kwargs))
+        report["problems"] = counts
+        if detail:
+            to = _as_date(report["period"]["to"])
+            assert to is not None
+            report["trend"] = []
+            for start, end in quarters_ending(to):
+                tick(f"Quarter {quarter_label(start)}")
+                q = region.compute(start, end, publish=publish, sections=TREND_SECTIONS)
+                report["trend"].append(_trend_point(start, end, q))
+    if not detail:
+        if progress is not None:
+            progress("Done", steps, steps)
+        return report
+
+    areas: dict[str, Any] = {}
+    if len(las) > 1:
+        period = report["period"]
+        for la, subset in _by_area(tables, las):
+            tick(f"Area {la}")
+            with Submission(subset, la=la) as area:
+                areas[la] = area.compute(
+                    period["from"], period["to"], sections=AREA_SECTIONS, **kwargs
+                )
+    report["areas"] = areas
+    report["meta"] = {
+        "title": title or "Hidden Harm: what the data tells us",
+        "publish": publish,
+        "target": target,
+        "as_of": str(as_of or getattr(source, "as_of", None) or dt.date.today()),
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "source": str(source) if isinstance(source, str | Path) else None,
+        "files": files,
+        "prevalence": {k: list(v) for k, v in (prevalence or {}).items()},
+        "children_per_parent": children_per_parent,
+    }
+    if progress is not None:
+        progress("Done", steps, steps)
+    return report
+
+
+def _by_area(
+    tables: Mapping[str, pa.Table], las: list[str]
+) -> Iterator[tuple[str, dict[str, pa.Table]]]:
+    """Each LA's share of the submission: its episodes, their reviews, their clients' children.
+
+    The measures would take the whole submission with ``la=`` each time; cutting it first
+    makes each area cost its own size, not the region's. One set-based pass finds each
+    row's LA (only row numbers and LA codes move through DuckDB), one ``take`` per table
+    puts each LA's rows together, and each LA is then a zero-copy slice. The LA's figures
+    are the same either way: the measures keep exactly these rows.
+    """
+    import duckdb
+    import numpy as np
+
+    def numbered(table: pa.Table, columns: list[str]) -> pa.Table:
+        return table.select(columns).append_column("i", pa.array(np.arange(table.num_rows)))
+
+    episodes = tables["episodes"]
+    queries = {"episodes": "SELECT i, LA FROM e ORDER BY LA, i"}
+    con = duckdb.connect()
+    try:
+        con.register("e", numbered(episodes, ["AGNCY", "EPISODID", "CLIENTID", "LA"]))
+        reviews, children = tables.get("reviews"), tables.get("children")
+        if reviews is not None and reviews.num_rows:
+            con.register("r", numbered(reviews, ["AGNCY", "EPISODID"]))
+            queries["reviews"] = (
+                "SELECT r.i, e.LA FROM r JOIN e ON e.AGNCY = r.AGNCY AND e.EPISODID = r.EPISODID"
+                " ORDER BY e.LA, r.i"
+            )
+        if children is not None and children.num_rows:
+            # a client with episodes in two LAs brings their children to both
+            con.register("c", numbered(children, ["AGNCY", "CLIENTID"]))
+            queries["children"] = (
+                "SELECT c.i, k.LA FROM c JOIN (SELECT DISTINCT AGNCY, CLIENTID, LA FROM e) k"
+                " ON k.AGNCY = c.AGNCY AND k.CLIENTID = c.CLIENTID ORDER BY k.LA, c.i"
+            )
+        rows = {name: _fetch(con, sql) for name, sql in queries.items()}
+    finally:
+        con.close()
+    located = {name: tables[name].take(r.column("i")) for name, r in rows.items()}
+    bounds = {name: _slices(r) for name, r in rows.items()}
+    for la in las:
+        yield (
+            la,
+            {name: table.slice(*bounds[name].get(la, (0, 0))) for name, table in located.items()},
+        )
+
+
+def _fetch(con: Any, sql: str) -> pa.Table:
+    rel = con.sql(sql)
+    # DuckDB 2 names it to_arrow_table; older releases, arrow
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
+    return fetch()
+
+
+def _slices(table: pa.Table) -> dict[str, tuple[int, int]]:
+    """LA -> (offset, length) of its run of rows in a table sorted by LA."""
+    counts = pc.value_counts(table.column("LA")).to_pylist()  # first-seen order: sorted
+    out, offset = {}, 0
+    for entry in counts:
+        out[entry["values"]] = (offset, entry["counts"])
+        offset += entry["counts"]
+    return out
+
+
+def _trend_point(start: dt.date, end: dt.date, q: Mapping[str, Any]) -> dict[str, Any]:
+    """The few figures of one quarter that the trend shows (by_agency left out)."""
+
+    def splits(section: str) -> dict[str, Any]:
+        return {k: v for k, v in (q.get(section) or {}).items() if k != "by_agency"}
+
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "label": quarter_label(start),
+        "population": q.get("population", {}),
+        "completeness": splits("completeness"),
+        "currency": splits("currency"),
+    }
+
+
+def spec_json(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The report in the spec's JSON shape (the extra rendering keys left out)."""
+    return {k: report[k] for k in report if k in SPEC_KEYS}
