@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -90,7 +91,9 @@ def client_detail(request, client_id):
     records = (
         HiddenHarmRecord.objects.filter(episode__client=client)
         .select_related("episode")
-        .order_by("-recorded_on", "-id")
+        # Newest first; a start row asked "on the day the care plan started" has no date of
+        # its own and goes last (PostgreSQL would put NULL first, SQLite last).
+        .order_by(F("recorded_on").desc(nulls_last=True), "-id")
     )
     by_episode: dict[int, list] = {}
     for r in records:

@@ -1,0 +1,110 @@
+"""Helpers for the browser tests: one headless Chromium per module, a fresh context per test,
+full-page screenshots, and a watch on every response and script error of the page.
+
+Debian's Chromium (`make system`) is driven through Playwright's own driver; nothing is
+downloaded (`playwright install` is never needed). HH_CHROMIUM names another binary.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("HH_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium calls home, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+PASSWORD = "correct-horse-battery-staple"  # accounts.testing.PASSWORD
+
+
+def screenshot_dir() -> Path:
+    from django.conf import settings
+
+    default = Path(settings.PROJECT_DIR) / "test-artifacts" / "screenshots"
+    path = Path(os.environ.get("HH_SCREENSHOTS") or default)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def launch_browser():
+    """(playwright, browser); skips the module when Chromium or Playwright is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: run `make system`")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    playwright = sync_api.sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    return playwright, browser
+
+
+@dataclass
+class Watch:
+    """What went wrong on the page besides what the test looks at: sub-resources (CSS, JS,
+    images) that did not load, and script errors. A page's own status is the test's business."""
+
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        def on_response(response):
+            if response.request.resource_type != "document" and response.status >= 400:
+                self.failed.append(f"{response.status} {response.url}")
+
+        def on_console(message):
+            # A page answered 403 on purpose is logged as a failed load: the watch on
+            # responses covers loads, so only script errors count here.
+            if message.type == "error" and not message.text.startswith("Failed to load"):
+                self.errors.append(message.text)
+
+        page.on("response", on_response)
+        page.on("requestfailed", lambda request: self.failed.append(f"failed {request.url}"))
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def assert_clean(self) -> None:
+        assert not self.failed, f"resources that did not load: {self.failed}"
+        assert not self.errors, f"script errors: {self.errors}"
+
+
+class Shots:
+    """Full-page screenshots named <prefix>-<nn>-<step>.png, numbered in the order taken."""
+
+    def __init__(self, page, prefix: str):
+        self.page, self.prefix, self.n = page, prefix, 0
+        self.dir = screenshot_dir()
+
+    def __call__(self, step: str) -> Path:
+        self.n += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
+        path = self.dir / f"{self.prefix}-{self.n:02d}-{slug}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form the page is on, and send it."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def uk_date(day) -> str:
+    """A date as keyworkers type it: 27/03/2024."""
+    return day.strftime("%d/%m/%Y")
