@@ -17,16 +17,22 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	python3 -m uv sync --frozen --all-extras --quiet
 	@touch $@
 
-# GOV.UK Frontend from the npm registry, built into static files.
+# Front-end packages from the npm registry, pinned: GOV.UK Frontend for the application, and
+# Vega, Vega-Lite and Vega-Embed, inlined into HTML reports so their charts are interactive offline.
+VEGA := src/hiddenharm/reports/vendor
+NPM_PACKAGES := govuk-frontend@$(GOVUK_VERSION) vega@6.4.0 vega-lite@6.5.0 vega-embed@7.3.0
 static: $(STATIC)/.installed
-$(STATIC)/.installed:
+$(STATIC)/.installed: Makefile
 	mkdir -p build/npm
 	cd build/npm && ( [ -f package.json ] || echo '{"private":true}' > package.json ) \
-	  && npm install --no-audit --no-fund --silent govuk-frontend@$(GOVUK_VERSION)
-	rm -rf $(STATIC) && mkdir -p $(STATIC)
+	  && npm install --no-audit --no-fund --silent $(NPM_PACKAGES)
+	rm -rf $(STATIC) $(VEGA) && mkdir -p $(STATIC) $(VEGA)
 	cp -r build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
 	      build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
 	      build/npm/node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/
+	cp build/npm/node_modules/vega/build/vega.min.js \
+	   build/npm/node_modules/vega-lite/build/vega-lite.min.js \
+	   build/npm/node_modules/vega-embed/build/vega-embed.min.js $(VEGA)/
 	@touch $@
 
 # Debian packages WeasyPrint needs to draw a PDF (Pango, HarfBuzz, fonts): `make run` needs these.

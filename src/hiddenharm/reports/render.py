@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -67,6 +68,21 @@ def context(
     }
 
 
+# Vega, Vega-Lite and Vega-Embed from the npm registry, copied here by `make static`
+# (git-ignored): inlined into the HTML so its charts are interactive with no network.
+VENDOR = Path(__file__).parent / "vendor"
+VENDOR_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+
+
+def vendored_scripts() -> list[str]:
+    """The three scripts' text, or [] when `make static` has not provided them."""
+    paths = [VENDOR / name for name in VENDOR_SCRIPTS]
+    if not all(p.is_file() for p in paths):
+        return []
+    # A literal "</script" inside a script would end the element early.
+    return [p.read_text(encoding="utf-8").replace("</script", "<\\/script") for p in paths]
+
+
 def render_html(
     report: Mapping[str, Any],
     *,
@@ -75,18 +91,21 @@ def render_html(
     publish: bool | None = None,
     for_print: bool = False,
     scripts: Sequence[str] = (),
+    interactive: bool = True,
 ) -> str:
     """The report as one self-contained HTML page.
 
-    ``scripts``: URLs of vega, vega-lite and vega-embed (in that order) where the page is
-    served with them, e.g. by the web application; the static charts then become
-    interactive views of the same specs. Without them the page needs nothing else.
+    With ``interactive`` (and the vendored scripts present), Vega, Vega-Lite and
+    Vega-Embed are inlined and each static SVG chart becomes an interactive view of the
+    same spec (tooltips), still with no network. ``scripts``: URLs of the three scripts
+    to load instead of inlining them. The static SVG and data tables are always there.
     """
     ctx = context(report, target=target, title=title, publish=publish)
+    inline = vendored_scripts() if interactive and not scripts and not for_print else []
     return (
         _env()
         .get_template("report.html.j2")
-        .render(**ctx, for_print=for_print, scripts=list(scripts))
+        .render(**ctx, for_print=for_print, scripts=list(scripts), inline_scripts=inline)
     )
 
 
