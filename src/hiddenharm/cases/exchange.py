@@ -22,8 +22,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
-from django.db import transaction
+import pyarrow.compute as pc
+from django.db import connection, transaction
+from django.db.models import CharField, FilteredRelation, Q
+from django.db.models.functions import Cast
 
 from hiddenharm.accounts.models import Organisation
 from hiddenharm.cases.models import Child, ChildStatus, Client, Episode, HiddenHarmRecord
@@ -38,93 +42,105 @@ def _typed_schema(name: str) -> pa.Schema:
     return typed_schema(FILES[name])
 
 
-def _blank(value):
-    return None if value in ("", None) else value
+def _columns(qs, schema: pa.Schema) -> list[pa.Array]:
+    """A `values_list` queryset's rows as Arrow columns of the schema's types, set-based.
+
+    The compiled SQL is run on a plain cursor: the database's own values (dates as text on
+    SQLite, `date` objects on PostgreSQL) go into Arrow in one call per column, cast there,
+    rather than through Django's per-row converters. An empty string is blank, so null.
+    """
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Columns of one 2-D object array: Arrow converts an ndarray column ten times faster
+    # than a tuple of the same values.
+    grid = np.array(rows, dtype=object).reshape(len(rows), len(schema))
+    out = []
+    for i, f in enumerate(schema):
+        col = pa.array(grid[:, i], from_pandas=False)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            col = pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
+        out.append(col.cast(f.type))
+    return out
 
 
-def _table(name: str, rows: dict[str, list]) -> pa.Table:
+def _date_column(name: str):
+    """A date column as the database gives it. On SQLite, as its ISO text: the driver would
+    otherwise parse every date into a Python object (a million calls for a large area)
+    that Arrow then converts back; Arrow casts the text to dates in one call."""
+    if connection.vendor == "sqlite":
+        return Cast(name, output_field=CharField())
+    return name
+
+
+def _table(name: str, qs) -> pa.Table:
     schema = _typed_schema(name)
-    n = len(next(iter(rows.values()))) if rows else 0
-    rows = {"line": list(range(2, n + 2)), **rows}
-    return pa.Table.from_pydict({f.name: rows[f.name] for f in schema}, schema=schema)
+    body = pa.schema([f for f in schema if f.name != "line"])
+    columns = _columns(qs, body)
+    n = len(columns[0]) if columns else 0
+    line = pa.array(range(2, n + 2), type=pa.int64())
+    return pa.Table.from_arrays([line, *columns], schema=schema)
 
 
 def export_tables(
     providers: Iterable[Organisation] | Organisation, *, team_id: int | None = None
 ) -> dict[str, pa.Table]:
-    """The typed HHX-1 tables of the providers' records (of one team's clients, if given)."""
+    """The typed HHX-1 tables of the providers' records (of one team's clients, if given).
+
+    One query per table (the start recording joined to its episode), straight into Arrow.
+    """
     if isinstance(providers, Organisation):
         providers = [providers]
-    agency = {p.pk: p.agency_code for p in providers}
-    ids = list(agency)
+    ids = [p.pk for p in providers]
+    d = _date_column
     team = {} if team_id is None else {"client__team_id": team_id}
     team_ep = {} if team_id is None else {"episode__client__team_id": team_id}
     team_ch = {} if team_id is None else {"child__client__team_id": team_id}
 
-    starts = {
-        r[0]: r[1:]
-        for r in HiddenHarmRecord.objects.filter(
-            kind="start", episode__provider_id__in=ids, **team_ep
-        )
-        .values_list("episode_id", "recorded_on", "prntstat", "childwth", "pregnant", "earlyhlp")
-        .iterator(chunk_size=BATCH)
-    }
-    ep_cols = [c.name for c in FILES["episodes"].columns]
-    ep: dict[str, list] = {c: [] for c in ep_cols}
-    for row in (
+    episodes = (
         Episode.objects.filter(provider_id__in=ids, **team)
+        .annotate(start=FilteredRelation("hh_records", condition=Q(hh_records__kind="start")))
         .order_by("provider_id", "episode_ref")
         .values_list(
-            "pk",
-            "provider_id",
+            "provider__agency_code",
             "client__la",
             "client__client_ref",
             "episode_ref",
             "client__first_initial",
             "client__surname_initial",
-            "client__dob",
+            d("client__dob"),
             "client__sex",
             "drug1",
             "drug2",
             "drug3",
             "setting",
-            "referred",
-            "triaged",
-            "care_plan_start",
-            "discharged",
+            d("referred"),
+            d("triaged"),
+            d("care_plan_start"),
+            d("discharged"),
             "discharge_reason",
+            d("start__recorded_on"),
+            "start__prntstat",
+            "start__childwth",
+            "start__pregnant",
+            "start__earlyhlp",
         )
-        .iterator(chunk_size=BATCH)
-    ):
-        pk, prov, *rest = row
-        start = starts.get(pk) or (None, "", None, "", "")
-        values = [agency[prov], *rest, *start]
-        for col, value in zip(ep_cols, values, strict=True):
-            ep[col].append(_blank(value))
-
-    rv_cols = [c.name for c in FILES["reviews"].columns]
-    rv: dict[str, list] = {c: [] for c in rv_cols}
-    for row in (
+    )
+    reviews = (
         HiddenHarmRecord.objects.filter(kind="review", episode__provider_id__in=ids, **team_ep)
         .order_by("episode__provider_id", "episode__episode_ref", "recorded_on")
         .values_list(
-            "episode__provider_id",
+            "episode__provider__agency_code",
             "episode__episode_ref",
-            "recorded_on",
+            d("recorded_on"),
             "prntstat",
             "childwth",
             "pregnant",
             "earlyhlp",
         )
-        .iterator(chunk_size=BATCH)
-    ):
-        values = [agency[row[0]], *row[1:]]
-        for col, value in zip(rv_cols, values, strict=True):
-            rv[col].append(_blank(value))
-
-    ch_cols = [c.name for c in FILES["children"].columns]
-    ch: dict[str, list] = {c: [] for c in ch_cols}
-    for row in (
+    )
+    children = (
         ChildStatus.objects.filter(child__client__provider_id__in=ids, **team_ch)
         .order_by(
             "child__client__provider_id",
@@ -133,25 +149,20 @@ def export_tables(
             "recorded_on",
         )
         .values_list(
-            "child__client__provider_id",
+            "child__client__provider__agency_code",
             "child__client__client_ref",
             "child__child_ref",
             "child__year_of_birth",
             "child__sex",
             "whereabouts",
             "csc_status",
-            "recorded_on",
+            d("recorded_on"),
         )
-        .iterator(chunk_size=BATCH)
-    ):
-        values = [agency[row[0]], *row[1:]]
-        for col, value in zip(ch_cols, values, strict=True):
-            ch[col].append(_blank(value))
-
+    )
     return {
-        "episodes": _table("episodes", ep),
-        "reviews": _table("reviews", rv),
-        "children": _table("children", ch),
+        "episodes": _table("episodes", episodes),
+        "reviews": _table("reviews", reviews),
+        "children": _table("children", children),
     }
 
 

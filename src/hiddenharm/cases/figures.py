@@ -4,12 +4,22 @@ the same code as any provider's file (one definition of every figure)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from hiddenharm.cases import exchange
+from hiddenharm.cases.models import Client, DataVersion, FigureCache
 from hiddenharm.extract.codes import HH_ITEMS
+
+# What the dashboard shows: the individuals' sections (distributions, estimates) are the
+# area report's, and cost several times as much.
+DASHBOARD_SECTIONS = ("population", "completeness", "currency")
 
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -56,6 +66,40 @@ def team_tables(tables: dict[str, pa.Table], agency: str, client_refs: set[str])
     return {"episodes": episodes, "reviews": reviews, "children": mine(tables["children"])}
 
 
+def _team_code(team_id: int) -> str:
+    return f"TEAM{team_id}"
+
+
+def teams_tables(tables: dict[str, pa.Table], agency: str, refs: dict[int, set[str]]):
+    """The accepted tables of one agency's clients with each team as an agency of its own
+    (AGNCY = TEAM<id>), so that one computation gives every team's figures as the
+    measures' `by_agency` split. The completeness and currency measures are per episode,
+    so a team's `by_agency` figures are those of its records measured alone."""
+    pairs = sorted((ref, _team_code(t)) for t, team_refs in refs.items() for ref in team_refs)
+    clients = pa.array([p[0] for p in pairs], type=pa.string())
+    codes = pa.array([p[1] for p in pairs], type=pa.string())
+
+    def relabel(t: pa.Table, key: str, keys: pa.Array, values: pa.Array) -> pa.Table:
+        t = t.filter(pc.equal(t["AGNCY"], agency))
+        at = pc.index_in(t[key], value_set=keys)
+        t = t.filter(pc.is_valid(at))
+        at = pc.index_in(t[key], value_set=keys)
+        return t.set_column(t.schema.get_field_index("AGNCY"), "AGNCY", pc.take(values, at))
+
+    episodes = relabel(tables["episodes"], "CLIENTID", clients, codes)
+    reviews = relabel(
+        tables["reviews"],
+        "EPISODID",
+        episodes["EPISODID"].combine_chunks(),
+        episodes["AGNCY"].combine_chunks(),
+    )
+    return {
+        "episodes": episodes,
+        "reviews": reviews,
+        "children": relabel(tables["children"], "CLIENTID", clients, codes),
+    }
+
+
 def build_team(validated, agency, client_refs, period_from, period_to, *, as_of=None):
     from hiddenharm.reports import build_report
 
@@ -63,37 +107,153 @@ def build_team(validated, agency, client_refs, period_from, period_to, *, as_of=
     return build_report(tables, period_from, period_to, detail=False, as_of=as_of, problems={})
 
 
+def _row(label, c, u) -> dict:
+    return {
+        "label": label,
+        "items": [
+            {
+                "item": item,
+                **((c or {}).get(item) or {"recorded": None, "eligible": None, "rate": None}),
+            }
+            for item in HH_ITEMS
+        ],
+        "currency": u or {"up_to_date": None, "eligible": None, "rate": None},
+    }
+
+
 def rows(report: dict) -> list[dict]:
     """One row per split: completeness of each item at start, and currency at review."""
     out = []
     comp = report.get("completeness") or {}
     curr = report.get("currency") or {}
-
-    def row(label, c, u):
-        return {
-            "label": label,
-            "items": [
-                {
-                    "item": item,
-                    **((c or {}).get(item) or {"recorded": None, "eligible": None, "rate": None}),
-                }
-                for item in HH_ITEMS
-            ],
-            "currency": u or {"up_to_date": None, "eligible": None, "rate": None},
-        }
-
     for key, label in (
         ("all", "All"),
         ("drug", "Drug treatment"),
         ("alcohol", "Alcohol treatment"),
     ):
-        out.append(row(label, comp.get(key), curr.get(key)))
+        out.append(_row(label, comp.get(key), curr.get(key)))
     for agency in sorted(comp.get("by_agency") or {}):
-        out.append(
-            row(
-                f"Agency {agency}",
-                comp["by_agency"].get(agency),
-                (curr.get("by_agency") or {}).get(agency),
-            )
-        )
+        out.append(agency_row(report, agency, f"Agency {agency}"))
     return out
+
+
+def agency_row(report: dict, agency: str, label: str) -> dict:
+    """One agency's row: its figures over both treatment types (`by_agency` holds each
+    agency's splits, of which `all`); 0 of 0 for an agency with nobody in the period."""
+    comp = ((report.get("completeness") or {}).get("by_agency") or {}).get(agency)
+    curr = ((report.get("currency") or {}).get("by_agency") or {}).get(agency)
+    if comp is None:  # nobody of it in the period: 0 of 0 (a blank would read as suppressed)
+        comp = {"all": {item: {"recorded": 0, "eligible": 0, "rate": None} for item in HH_ITEMS}}
+    if curr is None:
+        curr = {"all": {"up_to_date": 0, "eligible": 0, "rate": None}}
+    return _row(label, comp.get("all"), curr.get("all"))
+
+
+# --- the dashboard, computed once per scope and data version -------------------------
+
+
+def data_versions(providers) -> str:
+    """The providers' data versions, as one string ("id:version,..."), read in one query.
+
+    The versions are bumped by database triggers whenever a provider's case records change
+    (migration 0003), so figures computed at these versions are current while they match.
+    """
+    ids = sorted(p.pk for p in providers)
+    got = dict(
+        DataVersion.objects.filter(provider_id__in=ids).values_list("provider_id", "version")
+    )
+    return ",".join(f"{i}:{got.get(i, 0)}" for i in ids)
+
+
+def scope_key(providers, teams, period_from, period_to, *, publish: bool, as_of) -> str:
+    """Everything the figures depend on besides the records: who (providers and their agency
+    codes, the teams shown), which period, whether suppressed, and the date they are as of."""
+    scope = {
+        "providers": sorted([p.pk, p.agency_code] for p in providers),
+        "teams": [[t.pk, t.name] for t in teams],
+        "from": str(period_from),
+        "to": str(period_to),
+        "publish": bool(publish),
+        "as_of": str(as_of),
+    }
+    return hashlib.sha256(json.dumps(scope, sort_keys=True).encode()).hexdigest()
+
+
+def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> dict:
+    """The dashboard's tables: the records exported, validated and measured (no cache)."""
+    from hiddenharm.measures import Submission
+
+    validated = exchange.validated_export(providers, as_of=as_of)
+    with Submission(dict(validated.tables)) as region:
+        report = region.compute(
+            period_from, period_to, publish=publish, sections=DASHBOARD_SECTIONS
+        )
+    tables = [{"title": "By treatment type and agency", "rows": rows(report)}]
+    if teams:
+        if len(providers) != 1:
+            raise ValueError("teams are shown for one service only")
+        refs: dict[int, set[str]] = {t.pk: set() for t in teams}
+        for team_id, ref in Client.objects.filter(team_id__in=list(refs)).values_list(
+            "team_id", "client_ref"
+        ):
+            refs[team_id].add(ref)
+        by_team = teams_tables(validated.tables, providers[0].agency_code, refs)
+        # A service's own view: not published, so no suppression of its teams' counts.
+        with Submission(by_team) as sub:
+            r = sub.compute(period_from, period_to, sections=DASHBOARD_SECTIONS)
+        team_rows = [agency_row(r, _team_code(t.pk), f"Team {t.name}") for t in teams]
+        tables.append({"title": "By team", "rows": team_rows})
+    return {"tables": tables, "problems": validated.counts()}
+
+
+def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> dict:
+    """The dashboard's figures for a scope: a cache read while the records are unchanged,
+    else computed by `compute_dashboard` and stored with the versions they were computed at.
+
+    The versions are read before computing: a change during the computation then leaves
+    the stored figures stale (recomputed next time), never newer figures under an older
+    version. Returns {"tables", "problems", "computed_at", "seconds", "cached"}.
+    """
+    providers = sorted(providers, key=lambda p: p.pk)
+    teams = list(teams)
+    if connection.vendor not in ("sqlite", "postgresql"):  # no triggers: never cache
+        return _compute(providers, teams, period_from, period_to, publish, as_of, None, None)
+    key = scope_key(providers, teams, period_from, period_to, publish=publish, as_of=as_of)
+    versions = data_versions(providers)
+    hit = FigureCache.objects.filter(key=key, versions=versions).first()
+    if hit is not None:
+        return {
+            **hit.figures,
+            "computed_at": hit.computed_at,
+            "seconds": hit.seconds,
+            "cached": True,
+        }
+    return _compute(providers, teams, period_from, period_to, publish, as_of, key, versions)
+
+
+def _compute(providers, teams, period_from, period_to, publish, as_of, key, versions) -> dict:
+    now = timezone.now()  # the records are read from here on: the figures are as of now
+    t0 = time.perf_counter()
+    figures = compute_dashboard(
+        providers, teams, period_from, period_to, publish=publish, as_of=as_of
+    )
+    figures = json.loads(json.dumps(figures))  # as stored: a hit and a miss look alike
+    seconds = time.perf_counter() - t0
+    if key is not None:
+        try:
+            with transaction.atomic():
+                FigureCache.objects.update_or_create(
+                    key=key,
+                    defaults={
+                        "versions": versions,
+                        "as_of": as_of,
+                        "computed_at": now,
+                        "seconds": seconds,
+                        "figures": figures,
+                    },
+                )
+                # Figures as of an earlier day are never asked for again.
+                FigureCache.objects.filter(as_of__lt=as_of).delete()
+        except IntegrityError:  # another process stored the same scope at the same moment
+            pass
+    return {**figures, "computed_at": now, "seconds": seconds, "cached": False}

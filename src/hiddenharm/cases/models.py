@@ -239,3 +239,35 @@ class Pregnancy(models.Model):
 
     class Meta:
         ordering = ["-edd"]
+
+
+class DataVersion(models.Model):
+    """How many times a provider's case records have changed (a counter per provider).
+
+    Bumped by database triggers (migration 0002) on every insert, update and delete of the
+    rows that go into an extract: clients, episodes, Hidden Harm recordings, children and
+    their statuses. Triggers, not signals, so that every way of writing counts: the forms,
+    the set-based import (`bulk_create`, `bulk_update`), a queryset `update()`, the admin,
+    a shell. The bump is in the writer's transaction, so a reader never sees a new version
+    before the rows behind it.
+    """
+
+    provider_id = models.BigIntegerField(primary_key=True)  # no FK: see the migration
+    version = models.BigIntegerField(default=0)
+
+
+class FigureCache(models.Model):
+    """The dashboard's figures for one scope, as computed at one data version.
+
+    `key` names the scope (providers and their agency codes, teams, period, suppression,
+    the as-of date); `versions` the providers' data versions the figures were computed at.
+    A row whose versions differ from the current ones is stale and is recomputed. A table,
+    not a per-process cache, so that every web process shares one computation.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    versions = models.TextField()
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)  # how long the computation took
+    figures = models.JSONField()

@@ -12,7 +12,7 @@ from hiddenharm.accounts import access
 from hiddenharm.accounts.models import Role
 from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
-from hiddenharm.cases import exchange, figures
+from hiddenharm.cases import figures
 
 
 def _period(request):
@@ -35,30 +35,15 @@ def dashboard(request):
     profile = access.profile_of(request.user)
     providers = list(access.figure_providers(request.user))
     start, end, today = _period(request)
-    # Figures that leave a service (a commissioner's view) have small numbers suppressed.
+    # Figures that leave a service (a commissioner's view) have small numbers suppressed,
+    # and have no team breakdown; both are part of the cache key (figures.scope_key).
     publish = profile.role == Role.COMMISSIONER
-    tables = []
+    teams = [] if publish else list(profile.organisation.teams.order_by("name", "pk"))
+    tables, problems, computed_at, cached = [], {}, None, False
     if providers:
-        validated = exchange.validated_export(providers, as_of=today)
-        report = figures.build(
-            providers, start, end, publish=publish, as_of=today, validated=validated
-        )
-        tables.append({"title": "By treatment type and agency", "rows": figures.rows(report)})
-        if profile.role != Role.COMMISSIONER:
-            # A service's own view: not published, so no suppression of its teams' counts.
-            team_rows = []
-            org = profile.organisation
-            for team in org.teams.all():
-                refs = set(team.clients.values_list("client_ref", flat=True))
-                r = figures.build_team(validated, org.agency_code, refs, start, end, as_of=today)
-                row = figures.rows(r)[0]
-                row["label"] = f"Team {team.name}"
-                team_rows.append(row)
-            if team_rows:
-                tables.append({"title": "By team", "rows": team_rows})
-        problems = report.get("problems") or {}
-    else:
-        problems = {}
+        shown = figures.dashboard(providers, teams, start, end, publish=publish, as_of=today)
+        tables, problems = shown["tables"], shown["problems"]
+        computed_at, cached = shown["computed_at"], shown["cached"]
     record(events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
     return render(
         request,
@@ -71,6 +56,8 @@ def dashboard(request):
             "period_from": start,
             "period_to": end,
             "published": publish,
+            "computed_at": computed_at,
+            "cached": cached,
         },
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from hiddenharm.cases.models import Episode, HiddenHarmRecord
 from hiddenharm.extract import codes
@@ -26,21 +26,34 @@ _NO_CHILDREN = Q(prntstat__in=["14", "15"]) & Q(childwth=0)
 _START_DONE = _HAS_BOTH & (Q(earlyhlp__gt="") | _NO_CHILDREN)
 
 
-def _done(kind: str, condition: Q, female: bool, **extra) -> Exists:
-    cond = condition & Q(pregnant__gt="") if female else condition
-    rows = HiddenHarmRecord.objects.filter(cond, episode=OuterRef("pk"), kind=kind, **extra)
-    return Exists(rows)
-
-
 def _either_sex(kind: str, condition: Q, **extra) -> Q:
-    """Not done, judged with PREGNANT for female clients and without it for the rest."""
-    return (Q(client__sex="F") & ~_done(kind, condition, True, **extra)) | (
-        ~Q(client__sex="F") & ~_done(kind, condition, False, **extra)
+    """Not done, judged with PREGNANT for female clients and without it for the rest.
+
+    One NOT EXISTS whose rows need PREGNANT only when the episode's client is female (the
+    client's sex read from the outer row): a database turns a lone NOT EXISTS into an
+    anti-join on the (episode, kind, date) index, whereas two of them under an OR are
+    evaluated against every recording of every service (PostgreSQL's hashed sub-plans).
+    """
+    rows = (
+        HiddenHarmRecord.objects.annotate(
+            client_sex=ExpressionWrapper(OuterRef("client__sex"), output_field=CharField())
+        )
+        .filter(condition, episode=OuterRef("pk"), kind=kind, **extra)
+        .filter(Q(pregnant__gt="") | ~Q(client_sex="F"))
     )
+    return ~Exists(rows)
 
 
 def open_episodes(clients: QuerySet) -> QuerySet:
-    return Episode.objects.filter(client__in=clients, discharged__isnull=True)
+    # Driven from the open-episode index (provider, discharged, care_plan_start): the
+    # provider condition is implied by the clients' (a worklist is within one service) but
+    # stated, and the clients are an EXISTS per open episode (a primary-key lookup), not an
+    # IN list that the database would build from every client of the service each time.
+    providers = clients.order_by().values("provider_id").distinct()
+    in_scope = clients.order_by().filter(pk=OuterRef("client_id"))
+    return Episode.objects.filter(
+        Exists(in_scope), provider_id__in=providers, discharged__isnull=True
+    )
 
 
 def missing_at_start(clients: QuerySet, today: dt.date) -> QuerySet:

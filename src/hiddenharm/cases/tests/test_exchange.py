@@ -144,3 +144,18 @@ def test_it_downloads_the_services_records_as_a_zip_and_audits_it(as_persona, wo
     event = AuditEvent.objects.get(kind="export")
     assert event.details["rows"] == {"episodes": 1, "reviews": 0, "children": 1}
     assert as_persona("data_lead").get(reverse("cases:export")).status_code == 405
+
+
+def test_it_exports_typed_columns_with_blanks_as_nulls(world):
+    import datetime as dt
+
+    tables = exchange.export_tables([world.provider])
+    for name, table in tables.items():
+        assert table.schema == exchange._typed_schema(name)
+    row = tables["episodes"].to_pylist()[0]
+    assert row["DOB"] == dt.date(1985, 3, 27) and row["HHDATE"] == dt.date(2025, 1, 20)
+    assert row["CHILDWTH"] == 1 and row["PRNTSTAT"] == "11" and row["AGNCY"] == "AGA1"
+    assert row["DRUG2"] is None and row["TRIAGED"] is None and row["DISRSN"] is None
+    empty = exchange.export_tables([world.other_provider])
+    assert all(t.num_rows == 0 for t in empty.values())
+    assert empty["episodes"].schema == exchange._typed_schema("episodes")
