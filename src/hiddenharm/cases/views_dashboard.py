@@ -39,10 +39,11 @@ def dashboard(request):
     # and have no team breakdown; both are part of the cache key (figures.scope_key).
     publish = profile.role == Role.COMMISSIONER
     teams = [] if publish else list(profile.organisation.teams.order_by("name", "pk"))
-    tables, problems, computed_at, cached = [], {}, None, False
+    tables, trends, problems, computed_at, cached = [], [], {}, None, False
     if providers:
         shown = figures.dashboard(providers, teams, start, end, publish=publish, as_of=today)
         tables, problems = shown["tables"], shown["problems"]
+        trends = shown.get("trends", [])
         computed_at, cached = shown["computed_at"], shown["cached"]
     record(events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
     return render(
@@ -52,6 +53,7 @@ def dashboard(request):
             "title": "Figures",
             "providers": providers,
             "tables": tables,
+            "trends": trends,
             "problems": problems,
             "period_from": start,
             "period_to": end,

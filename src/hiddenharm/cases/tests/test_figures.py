@@ -68,3 +68,33 @@ def test_it_renders_the_full_area_report_as_html_and_pdf(as_persona, world):
         reverse("cases:area_report"), {"from": "2024-04-01", "to": "2025-03-31", "format": "pdf"}
     )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_it_shows_completeness_and_currency_over_the_last_eight_quarters(as_persona, world):
+    response = as_persona("manager").get(
+        reverse("cases:dashboard"), {"from": "2024-04-01", "to": "2025-03-31"}
+    )
+    trends = response.context["trends"]
+    titles = [t["title"] for t in trends]
+    assert any(t.startswith("Parental status recorded") for t in titles)
+    assert any(t.endswith(", by team") for t in titles)
+    area = trends[0]
+    assert area["columns"][:2] == ["All", "Agency AGA1"]
+    assert [r["label"] for r in area["rows"]][-1] == "Jan to Mar 2025"
+    assert len(area["rows"]) == 8
+    # The quarters' new presentations add up to those of the two years they cover.
+    starts = sum(r["cells"][0]["den"] for r in area["rows"][-4:])
+    assert starts == response.context["tables"][0]["rows"][0]["items"][0]["eligible"]
+    assert 'id="over-time"' in response.content.decode()
+
+
+def test_it_shows_commissioners_the_area_over_time_without_teams(as_persona, world):
+    response = as_persona("commissioner").get(
+        reverse("cases:dashboard"), {"from": "2024-04-01", "to": "2025-03-31"}
+    )
+    trends = response.context["trends"]
+    assert len(trends) == 2  # area and agencies only: no team breakdown outside the service
+    assert not any(t["title"].endswith(", by team") for t in trends)
+    # Only totals (`all`, of the area and of each agency) are shown over time, and the
+    # spec never suppresses a total; so the counts are there, not stars.
+    assert all(c["den"] is not None for t in trends for r in t["rows"] for c in r["cells"])
