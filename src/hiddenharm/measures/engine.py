@@ -5,6 +5,10 @@ once (episodes with treatment type, individual and ordering keys; every dated ob
 a Hidden Harm item; the children rows kept), and then answers any number of periods with a
 handful of set-based queries each. Every count the SQL returns is additive over treatment
 types, so the SQL groups by agency and type and Python only adds and arranges.
+
+``Submission.areas`` measures every local authority at once: the same queries with the LA as
+one more grouping key (see ``queries``), so each LA's figures are those of ``la=`` without a
+load or a pass per LA.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ Period = tuple[dt.date, dt.date]
 Counts = dict[str, int]
 # (agency or "*", treatment type) -> column -> count
 Grouped = dict[tuple[str, str], Counts]
+# what one period's queries return, by query ("population", "episodes", ...)
+Measured = dict[str, Grouped]
 
 CURRENCY_DAYS = 182
 SECTIONS = (
@@ -112,15 +118,22 @@ class Submission:
         wanted = set(re.findall(r"\$(\w+)", sql))
         return self.con.execute(sql, {k: v for k, v in params.items() if k in wanted})
 
-    def _grouped(self, *names: str, **params: Any) -> Grouped:
-        out: Grouped = {}
+    def _grouped(
+        self, names: Sequence[str], params: dict[str, Any], area: bool
+    ) -> dict[Any, Grouped]:
+        """Rows of the named queries, keyed (agency or "*", type), for the region (key None)
+        or for each LA (the areas' variants; rows of episodes with no LA are left out)."""
+        out: dict[Any, Grouped] = {}
         for name in names:
-            cur = self._run(name, **params)
+            cur = self._run(f"AREA_{name}" if area else name, **params)
             columns = [d[0] for d in cur.description]
             for row in cur.fetchall():
                 values = dict(zip(columns, row, strict=True))
-                key = (str(values.pop("AGNCY")), str(values.pop("ttype")))
-                out[key] = {k: int(v) for k, v in values.items()}
+                part = values.pop("LA") if area else None
+                if area and part is None:
+                    continue
+                key = (str(values.pop("AGNCY", "*")), str(values.pop("ttype")))
+                out.setdefault(part, {})[key] = {k: int(v) for k, v in values.items()}
         return out
 
     def close(self) -> None:
@@ -153,7 +166,7 @@ class Submission:
             raise ValueError(f"the period starts after it ends: {start} > {end}")
         return start, end
 
-    def _load_period(self, period: Period, *, individuals: bool) -> dict[str, Any]:
+    def _load_period(self, period: Period, *, individuals: bool, area: bool) -> dict[str, Any]:
         start, end = period
         params = {
             "from": start,
@@ -161,12 +174,39 @@ class Submission:
             "cut": end - dt.timedelta(days=CURRENCY_DAYS),
             "year": end.year,
         }
-        self._run("PERIOD_INDIVIDUALS", **params)
-        self._run("PERIOD_INDIVIDUAL_AGENCIES", **params)
+        steps = ["PERIOD_INDIVIDUALS", "PERIOD_INDIVIDUAL_AGENCIES"]
         if individuals:
-            self._run("PERIOD_CHILDREN", **params)
-            self._run("PERIOD_CURRENT", **params)
+            steps += ["PERIOD_CHILDREN", "PERIOD_CURRENT"]
+        for name in steps:
+            self._run(f"AREA_{name}" if area else name, **params)
         return params
+
+    def _measure(self, period: Period, sections: Sequence[str], area: bool) -> dict[Any, Measured]:
+        """One period's grouped counts for the sections: the region's (key None) or each
+        LA's. Only the queries the sections need are run."""
+        unknown = set(sections) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"unknown sections: {sorted(unknown)}")
+        wanted = set(sections)
+        individuals = bool(wanted & (_INDIVIDUAL_SECTIONS | {"children", "estimates"}))
+        params = self._load_period(period, individuals=individuals, area=area)
+        queries: dict[str, list[str]] = {
+            "population": ["POPULATION_OVERALL", "POPULATION_BY_AGENCY"]
+        }
+        if wanted & {"completeness", "currency"}:
+            queries["episodes"] = ["EPISODES"]
+        if individuals:
+            # the estimates are overall only; the distributions have by_agency too
+            queries["individuals"] = ["INDIVIDUALS_OVERALL"]
+            if wanted & _INDIVIDUAL_SECTIONS:
+                queries["individuals"].append("INDIVIDUALS_BY_AGENCY")
+        if "children" in wanted:
+            queries["children"] = ["CHILDREN"]
+        out: dict[Any, Measured] = {}
+        for what, names in queries.items():
+            for part, grouped in self._grouped(names, params, area).items():
+                out.setdefault(part, {})[what] = grouped
+        return out
 
     # --- measures ------------------------------------------------------------------------
 
@@ -181,13 +221,72 @@ class Submission:
         sections: Sequence[str] = SECTIONS,
     ) -> dict[str, Any]:
         """The spec's report object (without ``problems``) for one period."""
-        unknown = set(sections) - set(SECTIONS)
-        if unknown:
-            raise ValueError(f"unknown sections: {sorted(unknown)}")
         period = self.period(period_from, period_to)
-        wants_individuals = bool(set(sections) & (_INDIVIDUAL_SECTIONS | {"children", "estimates"}))
-        params = self._load_period(period, individuals=wants_individuals)
-        population = self._grouped("POPULATION_OVERALL", "POPULATION_BY_AGENCY", **params)
+        measured = self._measure(period, sections, area=False).get(None, {})
+        return self._assemble(
+            period,
+            measured,
+            sections,
+            publish=publish,
+            prevalence=prevalence,
+            children_per_parent=children_per_parent,
+            children_rows=self.children_rows,
+        )
+
+    def areas(
+        self,
+        period_from: Any = None,
+        period_to: Any = None,
+        *,
+        las: Iterable[str] | None = None,
+        publish: bool = False,
+        prevalence: Mapping[str, Prevalence] | None = None,
+        children_per_parent: float | None = None,
+        sections: Sequence[str] = SECTIONS,
+    ) -> dict[str, dict[str, Any]]:
+        """Each local authority's report object for one period, as ``compute`` with ``la=``
+        gives it, from one grouped pass over the loaded submission (the MUSE view).
+
+        ``las`` are the LAs to report (default: every LA of the episodes, sorted); an LA with
+        nobody in treatment gets its zeros."""
+        period = self.period(period_from, period_to)
+        measured = self._measure(period, sections, area=True)
+        wanted = sorted(self.local_authorities() if las is None else set(las))
+        children_rows: dict[str, int] = {}
+        if children_per_parent is not None:
+            cur = self._run("AREA_CHILDREN_ROWS")
+            children_rows = {str(la): int(n) for la, n in cur.fetchall() if la is not None}
+        return {
+            la: self._assemble(
+                period,
+                measured.get(la, {}),
+                sections,
+                publish=publish,
+                prevalence=prevalence,
+                children_per_parent=children_per_parent,
+                children_rows=children_rows.get(la, 0),
+            )
+            for la in wanted
+        }
+
+    def local_authorities(self) -> list[str]:
+        """The distinct LA codes of the episodes measured, sorted."""
+        rows = self.con.execute("SELECT DISTINCT LA FROM ep WHERE LA IS NOT NULL").fetchall()
+        return sorted(str(r[0]) for r in rows)
+
+    def _assemble(
+        self,
+        period: Period,
+        measured: Measured,
+        sections: Sequence[str],
+        *,
+        publish: bool,
+        prevalence: Mapping[str, Prevalence] | None,
+        children_per_parent: float | None,
+        children_rows: int,
+    ) -> dict[str, Any]:
+        """The report object from one period's grouped counts (Python only adds and arranges)."""
+        population = measured.get("population", {})
         agencies = sorted({a for a, _ in population if a != "*"})
         result: dict[str, Any] = {
             "period": {"from": period[0].isoformat(), "to": period[1].isoformat()}
@@ -195,75 +294,25 @@ class Submission:
         if "population" in sections:
             result["population"] = _population(population, agencies)
         if "completeness" in sections or "currency" in sections:
-            episodes = self._grouped("EPISODES", **params)
+            episodes = measured.get("episodes", {})
             overall = _overall(episodes)
             if "completeness" in sections:
                 result["completeness"] = _by_split(overall, episodes, agencies, _completeness)
             if "currency" in sections:
                 result["currency"] = _by_split(overall, episodes, agencies, _currency)
-        if wants_individuals:
-            individuals = self._grouped("INDIVIDUALS_OVERALL", "INDIVIDUALS_BY_AGENCY", **params)
-            for name in ("parental_status", "children_living_with", "pregnant", "early_help"):
-                if name in sections:
-                    build = _distribution(name)
-                    result[name] = _by_split(individuals, individuals, agencies, build)
-            if "children" in sections:
-                result["children"] = self._children(params)
-            if "estimates" in sections:
-                result["estimates"] = self._estimates(individuals, prevalence, children_per_parent)
+        individuals = measured.get("individuals", {})
+        for name in ("parental_status", "children_living_with", "pregnant", "early_help"):
+            if name in sections:
+                build = _distribution(name)
+                result[name] = _by_split(individuals, individuals, agencies, build)
+        if "children" in sections:
+            result["children"] = _children(measured.get("children", {}))
+        if "estimates" in sections:
+            # A k given by the user stands in only when there is no children.csv to measure it.
+            given_k = children_per_parent if children_rows == 0 else None
+            result["estimates"] = _estimates(individuals, prevalence, given_k)
         ordered = {k: result[k] for k in ("period", *SECTIONS) if k in result}
         return suppress(ordered) if publish else ordered
-
-    def _children(self, params: dict[str, Any]) -> dict[str, Any]:
-        grouped = self._grouped_children(params)
-        out: dict[str, Any] = {}
-        for split in SPLITS:
-            v = _split_values(grouped, "*", split)
-            out[split] = {"total": v.get("total", 0)}
-            for table in ("age_band", "WHEREABT", "CSCSTAT"):
-                out[split][table] = {c: v.get(f"{table}:{c}", 0) for c in CATEGORIES[table]}
-        return out
-
-    def _grouped_children(self, params: dict[str, Any]) -> Grouped:
-        cur = self._run("CHILDREN", **params)
-        columns = [d[0] for d in cur.description]
-        out: Grouped = {}
-        for row in cur.fetchall():
-            values = dict(zip(columns, row, strict=True))
-            key = ("*", str(values.pop("ttype")))
-            out[key] = {k: int(v) for k, v in values.items()}
-        return out
-
-    def _estimates(
-        self,
-        individuals: Grouped,
-        prevalence: Mapping[str, Prevalence] | None,
-        children_per_parent: float | None,
-    ) -> dict[str, Any]:
-        given = prevalence_for_all(prevalence)
-        # A k given by the user stands in only when there is no children.csv to measure it.
-        given_k = children_per_parent if self.children_rows == 0 else None
-        out: dict[str, Any] = {}
-        for split in SPLITS:
-            v = _split_values(individuals, "*", split)
-            N, n, observed = v.get("N", 0), v.get("n", 0), v.get(_TOTAL, 0)
-            block: dict[str, Any] = {"observed": observed, "n": n, "N": N}
-            block.update(ratio_estimate(N, n, observed, v.get("sum_sq", 0), observed))
-            np_n = v.get("np_n", 0)
-            block["new_presentations"] = {
-                "n": np_n,
-                **ratio_estimate(N, np_n, v.get("np_sum", 0), v.get("np_sum_sq", 0), observed),
-            }
-            block["prevalence"] = prevalence_block(
-                v.get("parents", 0),
-                v.get("parents_and_non_parents", 0),
-                v.get("parents_with_children_rows", 0),
-                v.get("children_under_18", 0),
-                given_k=given_k,
-                prevalence=given[split],
-            )
-            out[split] = block
-        return out
 
     def trend(
         self,
@@ -279,6 +328,45 @@ class Submission:
 
 
 _TOTAL = "children_living_with:total_children"
+
+
+def _children(grouped: Grouped) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for split in SPLITS:
+        v = _split_values(grouped, "*", split)
+        out[split] = {"total": v.get("total", 0)}
+        for table in ("age_band", "WHEREABT", "CSCSTAT"):
+            out[split][table] = {c: v.get(f"{table}:{c}", 0) for c in CATEGORIES[table]}
+    return out
+
+
+def _estimates(
+    individuals: Grouped,
+    prevalence: Mapping[str, Prevalence] | None,
+    given_k: float | None,
+) -> dict[str, Any]:
+    given = prevalence_for_all(prevalence)
+    out: dict[str, Any] = {}
+    for split in SPLITS:
+        v = _split_values(individuals, "*", split)
+        N, n, observed = v.get("N", 0), v.get("n", 0), v.get(_TOTAL, 0)
+        block: dict[str, Any] = {"observed": observed, "n": n, "N": N}
+        block.update(ratio_estimate(N, n, observed, v.get("sum_sq", 0), observed))
+        np_n = v.get("np_n", 0)
+        block["new_presentations"] = {
+            "n": np_n,
+            **ratio_estimate(N, np_n, v.get("np_sum", 0), v.get("np_sum_sq", 0), observed),
+        }
+        block["prevalence"] = prevalence_block(
+            v.get("parents", 0),
+            v.get("parents_and_non_parents", 0),
+            v.get("parents_with_children_rows", 0),
+            v.get("children_under_18", 0),
+            given_k=given_k,
+            prevalence=given[split],
+        )
+        out[split] = block
+    return out
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

@@ -6,6 +6,12 @@ the same definitions can run on a national warehouse; ``test_queries`` proves ea
 transpiles. Named parameters: ``$la``, ``$from``, ``$to``, ``$cut`` (TO - 182 days) and
 ``$year`` (TO's year).
 
+Areas. Each per-period query is written once, as a template, and comes in two variants: the
+region's (``NAME``) and the areas' (``AREA_NAME``), which carries the episode's local
+authority as one more grouping key all the way through. Grouped by LA, an individual is
+one per LA in which they have episodes, with values from that LA's rows only: exactly what
+measuring each LA's share of the submission on its own (``la=``) gives, in one pass.
+
 Ordering keys. "Latest, ties to the higher EPISODID (then AGNCY)" and "latest, the review
 beating the episode row, then the higher EPISODID, then the higher AGNCY" are both encoded
 once, at load, as one BIGINT per row: days since 0001-01-01, then the review bit, then the
@@ -14,6 +20,8 @@ is then exactly the spec's tie rule, with no string comparison per period.
 """
 
 from __future__ import annotations
+
+import re
 
 from hiddenharm.measures.schema import (
     AGE_BANDS,
@@ -38,7 +46,7 @@ LOAD_EPISODES = f"""
 CREATE OR REPLACE TEMP TABLE ep AS
 WITH e AS (
     SELECT
-        line AS eid, AGNCY, CLIENTID, EPISODID,
+        line AS eid, AGNCY, LA, CLIENTID, EPISODID,
         -- The attributor FINITIAL + SINITIAL + DOB + SEX as one BIGINT whose order is the
         -- attributor's sort order (single letters A-Z, as validated; DOB as days).
         ((CAST(ASCII(FINITIAL) AS BIGINT) * 256 + ASCII(SINITIAL)) * {_DOB_SPAN}
@@ -62,7 +70,7 @@ r AS (
     FROM e
 )
 SELECT
-    iid, eid, erank, AGNCY, CLIENTID, EPISODID, female, ttype, start, DISD, hhd,
+    iid, eid, erank, AGNCY, LA, CLIENTID, EPISODID, female, ttype, start, DISD, hhd,
     PRNTSTAT, CHILDWTH, PREGNANT, EARLYHLP,
     DATE_DIFF('day', DATE '0001-01-01', start) * 2 * {_RANK_BITS} + erank AS skey
 FROM r
@@ -74,19 +82,19 @@ FROM r
 LOAD_OBSERVATIONS = f"""
 CREATE OR REPLACE TEMP TABLE obs AS
 WITH o AS (
-    SELECT iid, eid, erank, female, hhd AS d, 0 AS review,
+    SELECT iid, eid, erank, LA, female, hhd AS d, 0 AS review,
            PRNTSTAT, CHILDWTH, PREGNANT, EARLYHLP
     FROM ep
     WHERE hhd IS NOT NULL
     UNION ALL
-    SELECT ep.iid, ep.eid, ep.erank, ep.female, rv.REVDATE AS d, 1 AS review,
+    SELECT ep.iid, ep.eid, ep.erank, ep.LA, ep.female, rv.REVDATE AS d, 1 AS review,
            rv.PRNTSTAT, rv.CHILDWTH, rv.PREGNANT, rv.EARLYHLP
     FROM reviews_in rv
     JOIN ep ON ep.AGNCY = rv.AGNCY AND ep.EPISODID = rv.EPISODID
     WHERE rv.REVDATE IS NOT NULL
 )
 SELECT
-    iid, eid, female, d, review,
+    iid, eid, LA, female, d, review,
     PRNTSTAT, CHILDWTH, CASE WHEN female THEN PREGNANT END AS PREGNANT, EARLYHLP,
     (DATE_DIFF('day', DATE '0001-01-01', d) * 2 + review) * {_RANK_BITS} + erank AS okey
 FROM o
@@ -94,10 +102,11 @@ WHERE PRNTSTAT IS NOT NULL OR CHILDWTH IS NOT NULL OR PREGNANT IS NOT NULL
    OR EARLYHLP IS NOT NULL
 """
 
-# Each agency's client reference with the individuals it names (usually one).
+# Each agency's client reference with the individuals it names (usually one), by the LA of
+# the episodes that name them (the region takes the smallest individual over all of them).
 LOAD_CLIENTS = """
 CREATE OR REPLACE TEMP TABLE clients AS
-SELECT DISTINCT AGNCY, CLIENTID, iid FROM ep
+SELECT DISTINCT LA, AGNCY, CLIENTID, iid FROM ep
 """
 
 # Children rows of the clients kept (all of them, or those of one local authority).
@@ -113,6 +122,10 @@ WHERE EXISTS (
 _UNDER_18 = "age_band IN ('0-4', '5-10', '11-15', '16-17')"
 
 # --- per period -------------------------------------------------------------------------------
+#
+# Templates: ``@by_la()`` / ``@by_la(x)`` stand for the LA key (``LA, `` / ``x.LA, ``) in a
+# select list or GROUP BY, ``@on_la(x, y)`` for `` AND x.LA = y.LA`` in a join; all three are
+# empty in the region's variant (see ``variant``).
 
 # Episodes in treatment in [FROM, TO]: started on or before TO, not discharged before FROM.
 _IN_TREATMENT = "start <= $to AND (DISD IS NULL OR DISD >= $from)"
@@ -123,28 +136,28 @@ _IN_TREATMENT = "start <= $to AND (DISD IS NULL OR DISD >= $from)"
 PERIOD_INDIVIDUALS = f"""
 CREATE OR REPLACE TEMP TABLE ind AS
 SELECT
-    iid,
+    @by_la()iid,
     BOOL_OR(female) AS female,
     ARG_MAX(ttype, skey) AS ttype,
     BOOL_OR(start >= $from) AS np,
     ARG_MAX(COALESCE(CHILDWTH, -1), skey) FILTER (WHERE start >= $from) AS np_childwth
 FROM ep
 WHERE {_IN_TREATMENT}
-GROUP BY iid
+GROUP BY @by_la()iid
 """
 
 # Each individual in treatment once in every agency with an in-treatment episode.
 PERIOD_INDIVIDUAL_AGENCIES = f"""
 CREATE OR REPLACE TEMP TABLE ind_agency AS
-SELECT DISTINCT iid, AGNCY FROM ep WHERE {_IN_TREATMENT}
+SELECT DISTINCT @by_la()iid, AGNCY FROM ep WHERE {_IN_TREATMENT}
 """
 
 POPULATION = """
-SELECT {agency} AS AGNCY, i.ttype,
+SELECT @by_la(i){agency} AS AGNCY, i.ttype,
        COUNT(*) AS in_treatment,
        COUNT(*) FILTER (WHERE i.np) AS new_presentations
 FROM ind i {join}
-GROUP BY {group_by}
+GROUP BY @by_la(i){group_by}
 """
 
 # Current values at TO: per item, the non-blank value with the greatest ordering key among
@@ -152,26 +165,26 @@ GROUP BY {group_by}
 PERIOD_CURRENT = f"""
 CREATE OR REPLACE TEMP TABLE cur AS
 WITH k AS (
-    SELECT iid, COUNT(*) AS child_rows, COUNT(*) FILTER (WHERE {_UNDER_18}) AS under_18
+    SELECT @by_la()iid, COUNT(*) AS child_rows, COUNT(*) FILTER (WHERE {_UNDER_18}) AS under_18
     FROM kids
-    GROUP BY iid
+    GROUP BY @by_la()iid
 )
 SELECT
     i.*, c.PRNTSTAT, c.CHILDWTH, c.PREGNANT, c.EARLYHLP,
     COALESCE(k.child_rows, 0) AS child_rows, COALESCE(k.under_18, 0) AS under_18
 FROM ind i
-LEFT JOIN k ON k.iid = i.iid
+LEFT JOIN k ON k.iid = i.iid@on_la(k, i)
 LEFT JOIN (
     SELECT
-        o.iid,
+        @by_la(o)o.iid,
         ARG_MAX(o.PRNTSTAT, o.okey) FILTER (WHERE o.PRNTSTAT IS NOT NULL) AS PRNTSTAT,
         ARG_MAX(o.CHILDWTH, o.okey) FILTER (WHERE o.CHILDWTH IS NOT NULL) AS CHILDWTH,
         ARG_MAX(o.PREGNANT, o.okey) FILTER (WHERE o.PREGNANT IS NOT NULL) AS PREGNANT,
         ARG_MAX(o.EARLYHLP, o.okey) FILTER (WHERE o.EARLYHLP IS NOT NULL) AS EARLYHLP
     FROM obs o
     WHERE o.d <= $to AND o.iid IN (SELECT iid FROM ind)
-    GROUP BY o.iid
-) c ON c.iid = i.iid
+    GROUP BY @by_la(o)o.iid
+) c ON c.iid = i.iid@on_la(c, i)
 """
 
 # The children counted at TO: each AGNCY + CLIENTID + CHILDREF once, as its latest row on or
@@ -188,13 +201,13 @@ WITH latest AS (
     WHERE RECDATE <= $to
 ),
 parent AS (
-    SELECT c.AGNCY, c.CLIENTID, MIN(c.iid) AS iid
+    SELECT @by_la(c)c.AGNCY, c.CLIENTID, MIN(c.iid) AS iid
     FROM clients c
-    JOIN ind i ON i.iid = c.iid
-    GROUP BY c.AGNCY, c.CLIENTID
+    JOIN ind i ON i.iid = c.iid@on_la(i, c)
+    GROUP BY @by_la(c)c.AGNCY, c.CLIENTID
 )
 SELECT
-    p.iid,
+    @by_la(p)p.iid,
     CASE
         WHEN l.CHILDYOB IS NULL OR l.CHILDYOB > $year THEN 'unknown'
         WHEN $year - l.CHILDYOB <= 4 THEN '0-4'
@@ -257,21 +270,21 @@ _INDIVIDUAL_AGGREGATES = ",\n    ".join(
 )
 
 INDIVIDUALS = f"""
-SELECT {{agency}} AS AGNCY, x.ttype,
+SELECT @by_la(x){{agency}} AS AGNCY, x.ttype,
     {_INDIVIDUAL_AGGREGATES}
 FROM cur x {{join}}
-GROUP BY {{group_by}}
+GROUP BY @by_la(x){{group_by}}
 """
 
 CHILDREN = (
-    "SELECT i.ttype,\n    "
+    "SELECT @by_la(i)i.ttype,\n    "
     + ",\n    ".join(
         ['COUNT(*) AS "total"']
         + [_count(f"age_band:{b}", f"k.age_band = {_q(b)}") for b in AGE_BANDS]
         + [_count(f"WHEREABT:{c}", f"k.WHEREABT = {_q(c)}") for c in WHEREABT_CODES + ("missing",)]
         + [_count(f"CSCSTAT:{c}", f"k.CSCSTAT = {_q(c)}") for c in CSCSTAT_CODES + ("missing",)]
     )
-    + "\nFROM kids k\nJOIN ind i ON i.iid = k.iid\nGROUP BY i.ttype\n"
+    + "\nFROM kids k\nJOIN ind i ON i.iid = k.iid@on_la(i, k)\nGROUP BY @by_la(i)i.ttype\n"
 )
 
 # Completeness (new-presentation episodes, items on the episode row itself) and currency
@@ -280,7 +293,7 @@ CHILDREN = (
 EPISODES = f"""
 WITH e AS (
     SELECT
-        eid, AGNCY, ttype, female, PRNTSTAT, CHILDWTH, PREGNANT, EARLYHLP,
+        @by_la()eid, AGNCY, ttype, female, PRNTSTAT, CHILDWTH, PREGNANT, EARLYHLP,
         start >= $from AS np,
         start <= $cut AND (DISD IS NULL OR DISD > $to) AS ongoing
     FROM ep
@@ -293,7 +306,7 @@ fresh AS (
       AND PRNTSTAT IS NOT NULL AND CHILDWTH IS NOT NULL
       AND (NOT female OR PREGNANT IS NOT NULL)
 )
-SELECT e.AGNCY, e.ttype,
+SELECT @by_la(e)e.AGNCY, e.ttype,
     {_count("PRNTSTAT:eligible", "np")},
     {_count("PRNTSTAT:recorded", "np AND PRNTSTAT IS NOT NULL")},
     {_count("CHILDWTH:eligible", "np")},
@@ -311,7 +324,7 @@ SELECT e.AGNCY, e.ttype,
     {_count("currency:up_to_date", "ongoing AND f.eid IS NOT NULL")}
 FROM e
 LEFT JOIN fresh f ON f.eid = e.eid
-GROUP BY e.AGNCY, e.ttype
+GROUP BY @by_la(e)e.AGNCY, e.ttype
 """
 
 # Every date of the submission (all three files, DOB included): the default period ends by it.
@@ -323,24 +336,56 @@ SELECT MAX(d) FROM (
 ) t
 """
 
-NAMED: dict[str, str] = {
-    "LOAD_EPISODES": LOAD_EPISODES,
-    "LOAD_OBSERVATIONS": LOAD_OBSERVATIONS,
-    "LOAD_CLIENTS": LOAD_CLIENTS,
-    "LOAD_CHILDREN": LOAD_CHILDREN,
+# Each LA's children.csv rows (those of its clients): where there are none, a k given by the
+# user stands in for the LA as it does for a submission without children.csv.
+AREA_CHILDREN_ROWS = """
+SELECT k.LA, COUNT(*) AS children_rows
+FROM ch c
+JOIN (SELECT DISTINCT LA, AGNCY, CLIENTID FROM clients) k
+  ON k.AGNCY = c.AGNCY AND k.CLIENTID = c.CLIENTID
+GROUP BY k.LA
+"""
+
+_BY_LA = re.compile(r"@by_la\((\w*)\)")
+_ON_LA = re.compile(r"@on_la\((\w+), (\w+)\)")
+
+
+def variant(template: str, *, area: bool) -> str:
+    """A per-period template as the region's query, or as the areas' (grouped by LA)."""
+    if not area:
+        return _ON_LA.sub("", _BY_LA.sub("", template))
+    by_la = _BY_LA.sub(lambda m: f"{m[1]}.LA, " if m[1] else "LA, ", template)
+    return _ON_LA.sub(lambda m: f" AND {m[1]}.LA = {m[2]}.LA", by_la)
+
+
+_PER_PERIOD: dict[str, str] = {
     "PERIOD_INDIVIDUALS": PERIOD_INDIVIDUALS,
     "PERIOD_INDIVIDUAL_AGENCIES": PERIOD_INDIVIDUAL_AGENCIES,
     "PERIOD_CURRENT": PERIOD_CURRENT,
     "PERIOD_CHILDREN": PERIOD_CHILDREN,
     "POPULATION_OVERALL": POPULATION.format(agency="'*'", join="", group_by="i.ttype"),
     "POPULATION_BY_AGENCY": POPULATION.format(
-        agency="a.AGNCY", join="JOIN ind_agency a ON a.iid = i.iid", group_by="a.AGNCY, i.ttype"
+        agency="a.AGNCY",
+        join="JOIN ind_agency a ON a.iid = i.iid@on_la(a, i)",
+        group_by="a.AGNCY, i.ttype",
     ),
     "INDIVIDUALS_OVERALL": INDIVIDUALS.format(agency="'*'", join="", group_by="x.ttype"),
     "INDIVIDUALS_BY_AGENCY": INDIVIDUALS.format(
-        agency="a.AGNCY", join="JOIN ind_agency a ON a.iid = x.iid", group_by="a.AGNCY, x.ttype"
+        agency="a.AGNCY",
+        join="JOIN ind_agency a ON a.iid = x.iid@on_la(a, x)",
+        group_by="a.AGNCY, x.ttype",
     ),
     "CHILDREN": CHILDREN,
     "EPISODES": EPISODES,
+}
+
+NAMED: dict[str, str] = {
+    "LOAD_EPISODES": LOAD_EPISODES,
+    "LOAD_OBSERVATIONS": LOAD_OBSERVATIONS,
+    "LOAD_CLIENTS": LOAD_CLIENTS,
+    "LOAD_CHILDREN": LOAD_CHILDREN,
+    **{name: variant(sql, area=False) for name, sql in _PER_PERIOD.items()},
+    **{f"AREA_{name}": variant(sql, area=True) for name, sql in _PER_PERIOD.items()},
+    "AREA_CHILDREN_ROWS": AREA_CHILDREN_ROWS,
     "LATEST_DATE": LATEST_DATE,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -206,9 +206,10 @@ def build_report(
         kwargs["children_per_parent"] = children_per_parent
     las = local_authorities(tables) if detail else []
     if detail:
-        steps += TREND_QUARTERS + (len(las) if len(las) > 1 else 0)
+        steps += TREND_QUARTERS + (1 if len(las) > 1 else 0)
 
     # One engine for the region: it loads the submission once and answers every period.
+    areas: dict[str, Any] = {}
     with Submission(dict(tables)) as region:
         tick("Computing the measures")
         report = dict(region.compute(period_from, period_to, **kwargs))
@@ -221,20 +222,18 @@ def build_report(
                 tick(f"Quarter {quarter_label(start)}")
                 q = region.compute(start, end, publish=publish, sections=TREND_SECTIONS)
                 report["trend"].append(_trend_point(start, end, q))
+            if len(las) > 1:
+                # every LA in one grouped pass over the loaded submission, each as `la=` gives
+                tick(f"{len(las)} local authorities")
+                period = report["period"]
+                areas = region.areas(
+                    period["from"], period["to"], las=las, sections=AREA_SECTIONS, **kwargs
+                )
     if not detail:
         if progress is not None:
             progress("Done", steps, steps)
         return report
 
-    areas: dict[str, Any] = {}
-    if len(las) > 1:
-        period = report["period"]
-        for la, subset in _by_area(tables, las):
-            tick(f"Area {la}")
-            with Submission(subset, la=la) as area:
-                areas[la] = area.compute(
-                    period["from"], period["to"], sections=AREA_SECTIONS, **kwargs
-                )
     report["areas"] = areas
     report["meta"] = {
         "title": title or "Hidden Harm: what the data tells us",
@@ -250,71 +249,6 @@ def build_report(
     if progress is not None:
         progress("Done", steps, steps)
     return report
-
-
-def _by_area(
-    tables: Mapping[str, pa.Table], las: list[str]
-) -> Iterator[tuple[str, dict[str, pa.Table]]]:
-    """Each LA's share of the submission: its episodes, their reviews, their clients' children.
-
-    The measures would take the whole submission with ``la=`` each time; cutting it first
-    makes each area cost its own size, not the region's. One set-based pass finds each
-    row's LA (only row numbers and LA codes move through DuckDB), one ``take`` per table
-    puts each LA's rows together, and each LA is then a zero-copy slice. The LA's figures
-    are the same either way: the measures keep exactly these rows.
-    """
-    import duckdb
-    import numpy as np
-
-    def numbered(table: pa.Table, columns: list[str]) -> pa.Table:
-        return table.select(columns).append_column("i", pa.array(np.arange(table.num_rows)))
-
-    episodes = tables["episodes"]
-    queries = {"episodes": "SELECT i, LA FROM e ORDER BY LA, i"}
-    con = duckdb.connect()
-    try:
-        con.register("e", numbered(episodes, ["AGNCY", "EPISODID", "CLIENTID", "LA"]))
-        reviews, children = tables.get("reviews"), tables.get("children")
-        if reviews is not None and reviews.num_rows:
-            con.register("r", numbered(reviews, ["AGNCY", "EPISODID"]))
-            queries["reviews"] = (
-                "SELECT r.i, e.LA FROM r JOIN e ON e.AGNCY = r.AGNCY AND e.EPISODID = r.EPISODID"
-                " ORDER BY e.LA, r.i"
-            )
-        if children is not None and children.num_rows:
-            # a client with episodes in two LAs brings their children to both
-            con.register("c", numbered(children, ["AGNCY", "CLIENTID"]))
-            queries["children"] = (
-                "SELECT c.i, k.LA FROM c JOIN (SELECT DISTINCT AGNCY, CLIENTID, LA FROM e) k"
-                " ON k.AGNCY = c.AGNCY AND k.CLIENTID = c.CLIENTID ORDER BY k.LA, c.i"
-            )
-        rows = {name: _fetch(con, sql) for name, sql in queries.items()}
-    finally:
-        con.close()
-    located = {name: tables[name].take(r.column("i")) for name, r in rows.items()}
-    bounds = {name: _slices(r) for name, r in rows.items()}
-    for la in las:
-        yield (
-            la,
-            {name: table.slice(*bounds[name].get(la, (0, 0))) for name, table in located.items()},
-        )
-
-
-def _fetch(con: Any, sql: str) -> pa.Table:
-    rel = con.sql(sql)
-    # DuckDB 2 names it to_arrow_table; older releases, arrow
-    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fetch()
-
-
-def _slices(table: pa.Table) -> dict[str, tuple[int, int]]:
-    """LA -> (offset, length) of its run of rows in a table sorted by LA."""
-    counts = pc.value_counts(table.column("LA")).to_pylist()  # first-seen order: sorted
-    out, offset = {}, 0
-    for entry in counts:
-        out[entry["values"]] = (offset, entry["counts"])
-        offset += entry["counts"]
-    return out
 
 
 def _trend_point(start: dt.date, end: dt.date, q: Mapping[str, Any]) -> dict[str, Any]:

@@ -163,3 +163,19 @@ def test_it_reads_a_prevalence() -> None:
     for bad in ("2500", "x,1,2", "5,6,7", "nan,1,2"):
         with pytest.raises(ValueError):
             parse_prevalence(bad)
+
+
+def test_the_areas_of_a_generated_region_are_what_la_gives(tmp_path: Path) -> None:
+    from hiddenharm.measures import compute
+    from hiddenharm.synth import generate
+
+    areas = "E10000020,E10000029,E06000031"
+    generate(tmp_path, area=areas, agencies=4, episodes=3000, errors=True, seed=11)
+    validated = validate(tmp_path, as_of=dt.date(2026, 1, 1))
+    r = build_report(validated, as_of=dt.date(2026, 1, 1), publish=True)
+    assert sorted(r["areas"]) == sorted(areas.split(","))
+    period = r["period"]["from"], r["period"]["to"]
+    for la, got in r["areas"].items():
+        want = compute(validated.tables, *period, la=la, publish=True)
+        assert got == {k: want[k] for k in ("period", *AREA_SECTIONS)}
+        assert got["population"]["in_treatment"]["all"] > 0
