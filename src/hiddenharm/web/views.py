@@ -25,4 +25,25 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"profile": access.profile_of(request.user)})
+    """Who you are, and for those with a worklist, what is waiting: two counts and links."""
+    profile = access.profile_of(request.user)
+    waiting = None
+    if profile is not None and profile.role in access.WORKLIST_ROLES:
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from hiddenharm.cases import worklists
+
+        scopes = access.worklist_scopes(request.user)
+        scope = next(iter(scopes))
+        clients = access.worklist_clients(request.user, scope)
+        today = timezone.localdate()
+        url = reverse("cases:worklist")
+        waiting = {
+            "scope": scopes[scope],
+            "start": worklists.missing_at_start(clients, today).count(),
+            "review": worklists.overdue_at_review(clients, today).count(),
+            "start_url": f"{url}?scope={scope}&list=start",
+            "review_url": f"{url}?scope={scope}&list=review",
+        }
+    return render(request, "web/home.html", {"profile": profile, "waiting": waiting})

@@ -85,3 +85,20 @@ def test_it_serves_the_gov_uk_frontend_files(client):
     response = client.get("/static/govuk/govuk-frontend.min.css")
     assert response.status_code == 200
     assert client.get("/static/hiddenharm/app.css").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_tells_a_keyworker_on_the_home_page_what_is_waiting(as_persona, world):
+    keyworker = as_persona("keyworker")
+    waiting = keyworker.get(reverse("home")).context["waiting"]
+    counts = keyworker.get(reverse("cases:worklist")).context["counts"]
+    assert (waiting["start"], waiting["review"]) == (counts["start"], counts["review"])
+    page = keyworker.get(waiting["start_url"])
+    assert page.status_code == 200 and page.context["which"] == "start"
+
+
+@pytest.mark.django_db
+def test_it_shows_no_worklist_counts_to_a_commissioner(as_persona, world):
+    response = as_persona("commissioner").get(reverse("home"))
+    assert response.context["waiting"] is None
+    assert 'id="waiting"' not in response.content.decode()
