@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from hiddenharm.extract import rules
@@ -118,7 +119,7 @@ def _run(
         if name == "episodes":
             selects += rules.episode_rules(table)
         elif name == "reviews":
-            selects += rules.review_rules(table, "first_episodes", "accepted_episodes")
+            selects += rules.review_rules(table, "first_episodes")
         else:
             selects += rules.children_rules(table, "accepted_episodes")
         # One statement: DuckDB plans the rules together (and per-statement overhead is paid once).
@@ -138,11 +139,14 @@ def _run(
                 f"CREATE TEMP TABLE accepted_episodes AS SELECT AGNCY, EPISODID, CLIENTID "
                 f"FROM {table} t ANTI JOIN rej_episodes r USING (line)"
             )
+            # The first row of each episode key (every later copy is an HH008), and whether
+            # it was accepted: the episode a review row refers to.
             con.execute(
-                f"CREATE TEMP TABLE first_episodes AS SELECT line, AGNCY, EPISODID, SEX, "
-                f"d_CPLANDT, d_DISD FROM {table} "
-                f"WHERE AGNCY IS NOT NULL AND EPISODID IS NOT NULL "
-                f"QUALIFY line = min(line) OVER (PARTITION BY AGNCY, EPISODID)"
+                f"CREATE TEMP VIEW first_episodes AS SELECT line, AGNCY, EPISODID, SEX, "
+                f"d_CPLANDT, d_DISD, line NOT IN (SELECT line FROM rej_episodes) AS accepted "
+                f"FROM {table} WHERE AGNCY IS NOT NULL AND EPISODID IS NOT NULL "
+                f"AND line NOT IN (SELECT line FROM problems WHERE file = 'episodes.csv' "
+                f"AND code = 'HH008' AND line IS NOT NULL)"
             )
         tables[name] = _accepted(con, spec, table)
         rejected[name] = _rejected(con, raw, table)
@@ -198,13 +202,16 @@ def _typed_expr(spec: FileSpec, name: str) -> str:
 
 def _accepted(con: duckdb.DuckDBPyConnection, spec: FileSpec, table: str) -> pa.Table:
     exprs = ", ".join(f"{_typed_expr(spec, c)} AS {c}" for c in spec.column_names)
-    got = _arrow(
-        con,
-        (
-            f"SELECT line, {exprs} FROM {table} t ANTI JOIN rej_{spec.name} r USING (line) "
-            "ORDER BY line"
-        ),
-    )
+    # A plain scan keeps the table's (line) order and needs no join or sort; the few rejected
+    # lines are then dropped on the Arrow side.
+    got = _arrow(con, f"SELECT line, {exprs} FROM {table}")
+    lines = got.column("line").to_numpy()
+    if len(lines) > 1 and not bool(np.all(lines[1:] > lines[:-1])):
+        got = got.sort_by("line")  # never expected: DuckDB keeps insertion order
+        lines = got.column("line").to_numpy()
+    rejected = _arrow(con, f"SELECT line FROM rej_{spec.name}").column("line").to_numpy()
+    if len(rejected):
+        got = got.filter(pa.array(~np.isin(lines, rejected)))
     return got.cast(typed_schema(spec))
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -308,17 +309,15 @@ def _read_parquet(raw: RawFile, source: Source) -> None:
 
 def _finish(raw: RawFile, table: pa.Table, skip_header: bool) -> None:
     """Drop blank records, number the rest (header = line 1), add absent spec columns as null."""
-    blank = None
-    for col in table.columns:
-        # utf8_is_space classifies without building trimmed copies (it is false for "").
-        empty = pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is not None and table.num_rows:
-        table = table.filter(pc.invert(blank))
+    blank = _blank_rows(table)
+    if blank is not None:
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[blank] = False
+        table = table.filter(pa.array(keep))
     if skip_header and table.num_rows:
         table = table.slice(1)  # the first non-blank record is the header
     n = table.num_rows
-    cols = [pa.array(range(2, n + 2), pa.int64())]
+    cols = [pa.array(np.arange(2, n + 2, dtype=np.int64))]
     names = ["line"]
     for name in raw.spec.column_names:
         if name in raw.present:
@@ -327,3 +326,24 @@ def _finish(raw: RawFile, table: pa.Table, skip_header: bool) -> None:
             cols.append(pa.nulls(n, pa.string()))
         names.append(name)
     raw.table = pa.table(cols, names=names)
+
+
+def _blank_rows(table: pa.Table) -> np.ndarray | None:
+    """Positions of the records whose every cell is empty or whitespace; None when there are none.
+
+    Column by column, only the records still blank so far are looked at: after the first column
+    that is almost always none, so whitespace is classified once per record, not once per cell.
+    """
+    if not table.num_rows or not table.num_columns:
+        return None
+    candidates: pa.Array | None = None  # positions still blank in every column so far
+    for col in table.columns:
+        cells = col if candidates is None else col.take(candidates)
+        # utf8_is_space classifies without building trimmed copies (it is false for "").
+        empty = pc.or_(pc.equal(pc.binary_length(cells), 0), pc.utf8_is_space(cells))
+        found = pc.indices_nonzero(empty)
+        candidates = found if candidates is None else candidates.take(found)
+        if not len(candidates):
+            return None
+    assert candidates is not None
+    return candidates.to_numpy(zero_copy_only=False)

@@ -13,6 +13,7 @@ plus n_CHILDWTH (the whole number, null unless valid) and p_EARLYHLP (the list o
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -35,6 +36,7 @@ PROBLEM_COLUMNS = "file, line, col, value, code, message"
 _CASE_SENSITIVE = ("ref",)
 _ASCII_PRINTABLE = r"[\x20-\x7E]*"
 _FAR_FUTURE = "DATE '9999-12-31'"
+_THREADS = 2  # as DuckDB's: the validator is sized for a small (2-core) server
 
 # Dates that must be in order within an episode row: (earlier, later, only when this is blank).
 # DISD is compared with REFLD only where CPLANDT is blank (the spec's HH005).
@@ -68,18 +70,14 @@ def load(con: duckdb.DuckDBPyConnection, spec: FileSpec, raw: pa.Table) -> str:
     """Normalise `raw` (line + spec columns as text) into the table t_<file>; returns its name."""
     cols: list[pa.Array | pa.ChunkedArray] = [raw.column("line")]
     names = ["line"]
-    for col in spec.columns:
-        given = raw.column(col.name)
-        value = pc.utf8_trim_whitespace(given)
-        blank = pc.or_(pc.equal(value, ""), pc.equal(value, "NA"))
-        value = pc.if_else(blank, pa.scalar(None, pa.string()), value)
-        if col.kind not in _CASE_SENSITIVE:
-            # ASCII only: Unicode upper-casing would turn a dotless "ı" into a valid "I".
-            value = pc.ascii_upper(value)
+    # Arrow's kernels release the GIL: the columns are normalised two at a time.
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        done = list(pool.map(lambda col: _normalise(col, raw.column(col.name)), spec.columns))
+    for col, (given, value, parts) in zip(spec.columns, done, strict=True):
         cols += [given, value]
         names += [f"r_{col.name}", col.name]
-        if col.kind == "multicode":
-            cols.append(_split_codes(value))
+        if parts is not None:
+            cols.append(parts)
             names.append(f"p_{col.name}")
     src = f"src_{spec.name}"
     con.register(src, pa.table(cols, names=names))
@@ -100,6 +98,20 @@ def load(con: duckdb.DuckDBPyConnection, spec: FileSpec, raw: pa.Table) -> str:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *{derived} FROM {src}")
     con.unregister(src)
     return table
+
+
+def _normalise(
+    col: Column, given: pa.ChunkedArray
+) -> tuple[pa.ChunkedArray, pa.Array | pa.ChunkedArray, pa.Array | None]:
+    """(as given, trimmed/blanked/upper-cased, the list of codes for a multicode column)."""
+    value = pc.utf8_trim_whitespace(given)
+    blank = pc.or_(pc.equal(value, ""), pc.equal(value, "NA"))
+    value = pc.if_else(blank, pa.scalar(None, pa.string()), value)
+    if col.kind not in _CASE_SENSITIVE:
+        # ASCII only: Unicode upper-casing would turn a dotless "ı" into a valid "I".
+        value = pc.ascii_upper(value)
+    parts = _split_codes(value) if col.kind == "multicode" else None
+    return given, value, parts
 
 
 def _split_codes(value: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -270,14 +282,17 @@ def duplicate_rule(spec: FileSpec, table: str) -> str:
     f = lit(spec.filename)
     key = spec.key
     # Dates compare as dates (the same day in both forms is a duplicate); a value that is
-    # not a date compares as its text.
-    parts = [
-        f"coalesce(CAST(d_{k} AS VARCHAR), 'text:' || {k})" if spec.column(k).kind == "date" else k
-        for k in key
-    ]
+    # not a date compares as its text. So a date is two parts of the key: the date, and the
+    # text only where it is not a date (no text of every date: grouping on dates is cheaper).
+    parts: list[str] = []
+    for k in key:
+        if spec.column(k).kind == "date":
+            parts += [f"d_{k}", f"CASE WHEN d_{k} IS NULL THEN {k} END"]
+        else:
+            parts.append(k)
     shown = " + ".join(key)
     last = key[-1]
-    on = " AND ".join(f"g.k{i} = {p}" for i, p in enumerate(parts))
+    on = " AND ".join(f"g.k{i} IS NOT DISTINCT FROM {p}" for i, p in enumerate(parts))
     # Group first (a hash aggregate) and only look again at keys seen more than once.
     return (
         f"WITH g AS (SELECT {', '.join(f'{p} AS k{i}' for i, p in enumerate(parts))}, "
@@ -371,31 +386,44 @@ def _overlap_rule(table: str) -> str:
 # --- reviews and children: rules that look at episodes.csv --------------------------------
 
 
-def review_rules(table: str, first_episodes: str, accepted: str) -> list[str]:
-    """`first_episodes`: the first row of each episode key; `accepted`: accepted episode keys."""
+def review_rules(table: str, first_episodes: str) -> list[str]:
+    """HH005, HH009 and HH012 on review rows, from one join with the episodes.
+
+    `first_episodes`: the first row (in file order) of each episode key, with `accepted` true
+    when that row was accepted. Every later copy of a key is rejected (HH008) and a row with a
+    blank key part too (HH002), so a key has an accepted row exactly when its first row is.
+    """
     f = lit("reviews.csv")
-    join = (
-        f"FROM {table} r JOIN {first_episodes} e ON r.AGNCY = e.AGNCY AND r.EPISODID = e.EPISODID"
+    # One join, kept only for the rows some rule reports (few): each rule then reads those.
+    joined = (
+        f"j AS MATERIALIZED (SELECT r.line, r.r_REVDATE, r.d_REVDATE, r.PREGNANT, r.r_PREGNANT, "
+        f"r.AGNCY, r.EPISODID, r.r_EPISODID, e.line AS e_line, e.d_CPLANDT, e.d_DISD, e.SEX, "
+        f"coalesce(e.accepted, false) AS e_accepted "
+        f"FROM {table} r LEFT JOIN {first_episodes} e "
+        f"ON r.AGNCY = e.AGNCY AND r.EPISODID = e.EPISODID "
+        f"WHERE r.AGNCY IS NOT NULL AND r.EPISODID IS NOT NULL AND (e.line IS NULL "
+        f"OR NOT e.accepted OR r.d_REVDATE < e.d_CPLANDT OR r.d_REVDATE > e.d_DISD "
+        f"OR (r.PREGNANT = 'Y' AND e.SEX = 'M')))"
     )
-    return [
-        f"SELECT {f}, r.line, 'REVDATE', r.r_REVDATE, 'HH005', concat('REVDATE ', r.d_REVDATE, "
-        f"' is before the episode''s CPLANDT ', e.d_CPLANDT, ' (episodes.csv line ', e.line, "
+    selects = [
+        f"SELECT {f}, line, 'REVDATE', r_REVDATE, 'HH005', concat('REVDATE ', d_REVDATE, "
+        f"' is before the episode''s CPLANDT ', d_CPLANDT, ' (episodes.csv line ', e_line, "
         f"{lit('); a review cannot precede the care plan: correct the date.')}) "
-        f"{join} WHERE r.d_REVDATE < e.d_CPLANDT",
-        f"SELECT {f}, r.line, 'REVDATE', r.r_REVDATE, 'HH005', concat('REVDATE ', r.d_REVDATE, "
-        f"' is after the episode''s DISD ', e.d_DISD, ' (episodes.csv line ', e.line, "
+        f"FROM j WHERE d_REVDATE < d_CPLANDT",
+        f"SELECT {f}, line, 'REVDATE', r_REVDATE, 'HH005', concat('REVDATE ', d_REVDATE, "
+        f"' is after the episode''s DISD ', d_DISD, ' (episodes.csv line ', e_line, "
         f"{lit('); a review cannot follow discharge: correct the date.')}) "
-        f"{join} WHERE r.d_REVDATE > e.d_DISD",
-        f"SELECT {f}, r.line, 'PREGNANT', r.r_PREGNANT, 'HH009', concat("
-        f"'PREGNANT is Y but the episode''s SEX is M (episodes.csv line ', e.line, "
+        f"FROM j WHERE d_REVDATE > d_DISD",
+        f"SELECT {f}, line, 'PREGNANT', r_PREGNANT, 'HH009', concat("
+        f"'PREGNANT is Y but the episode''s SEX is M (episodes.csv line ', e_line, "
         f"{lit('); correct PREGNANT here or SEX on the episode.')}) "
-        f"{join} WHERE r.PREGNANT = 'Y' AND e.SEX = 'M'",
+        f"FROM j WHERE PREGNANT = 'Y' AND SEX = 'M'",
         f"SELECT {f}, line, 'EPISODID', r_EPISODID, 'HH012', concat('No accepted episode with AGNCY ', "
         f"AGNCY, ' and EPISODID ', {_shown('EPISODID')}, "
         f"{lit(' in episodes.csv (it is absent, or its row was rejected); correct the episode row or this reference.')}) "
-        f"FROM {table} r WHERE AGNCY IS NOT NULL AND EPISODID IS NOT NULL AND NOT EXISTS "
-        f"(SELECT 1 FROM {accepted} a WHERE a.AGNCY = r.AGNCY AND a.EPISODID = r.EPISODID)",
+        f"FROM j WHERE NOT e_accepted",
     ]
+    return [f"WITH {joined} " + " UNION ALL ".join(f"({q})" for q in selects)]
 
 
 def children_rules(table: str, accepted: str) -> list[str]:

@@ -84,6 +84,15 @@ def test_it_skips_blank_records_without_numbering_them(tmp_path):
     assert result.files["episodes.csv"]["rows"] == 2
 
 
+def test_it_keeps_a_record_that_is_blank_only_in_its_first_cells(tmp_path):
+    late = ",".join(["  ", ""] + [""] * (len(EPISODES.columns) - 3) + ["EH"])
+    text = f"{HEADER}\n{late}\n{row()}\n"
+    result = validate(write_bytes(tmp_path, "episodes.csv", text.encode()), as_of=AS_OF)
+    assert result.files["episodes.csv"]["rows"] == 2
+    assert ("episodes.csv", 2, "AGNCY", "HH002") in found(result)
+    assert result.tables["episodes"].column("line").to_pylist() == [3]
+
+
 def test_it_pads_short_records_and_tolerates_blank_extra_cells(tmp_path):
     short = row(EARLYHLP="", PREGNANT="", CHILDWTH="", PRNTSTAT="").rstrip(",")
     text = f"{HEADER}\n{short}\n{row(EPISODID='E2', FINITIAL='K')},,\n"

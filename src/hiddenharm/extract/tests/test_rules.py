@@ -352,6 +352,23 @@ def test_it_finds_reviews_and_children_of_missing_or_rejected_episodes_with_hh01
     ]
 
 
+def test_it_checks_reviews_against_the_first_row_of_a_duplicated_episode(submit, problems):
+    episodes = [
+        {"SEX": "Q"},  # E1: its first row is rejected ...
+        {"FINITIAL": "K"},  # ... and a later copy is a duplicate (rejected too)
+        {"EPISODID": "E2", "CPLANDT": "2020-01-10"},  # E2: the first row is accepted
+        {"EPISODID": "E2", "CPLANDT": "2020-05-01"},  # a copy with a later CPLANDT
+    ]
+    reviews = [{"EPISODID": "E1"}, {"EPISODID": "E2", "REVDATE": "2020-03-01"}]
+    result = submit(episodes, reviews)
+    assert problems(result) == [
+        ("episodes.csv", 2, "SEX", "HH003"),
+        ("episodes.csv", 3, "EPISODID", "HH008"),
+        ("episodes.csv", 5, "EPISODID", "HH008"),
+        ("reviews.csv", 2, "EPISODID", "HH012"),
+    ]
+
+
 def test_it_needs_disd_and_disrsn_together_with_hh013(submit, problems):
     result = submit(
         [
