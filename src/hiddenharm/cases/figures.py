@@ -4,12 +4,16 @@ the same code as any provider's file (one definition of every figure)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import threading
 import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django import db
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -283,15 +287,75 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
         return _compute(providers, teams, period_from, period_to, publish, as_of, None, None)
     key = scope_key(providers, teams, period_from, period_to, publish=publish, as_of=as_of)
     versions = data_versions(providers)
-    hit = FigureCache.objects.filter(key=key, versions=versions).first()
-    if hit is not None:
+    hit = FigureCache.objects.filter(key=key).first()
+    if hit is not None and (hit.versions == versions or _refresh_later(key, versions)):
         return {
             **hit.figures,
             "computed_at": hit.computed_at,
             "seconds": hit.seconds,
             "cached": True,
+            "stale": hit.versions != versions,
         }
     return _compute(providers, teams, period_from, period_to, publish, as_of, key, versions)
+
+
+# Scopes being worked out in the background, so that a burst of views starts one thread.
+_refreshing: set[str] = set()
+_refreshing_lock = threading.Lock()
+
+
+def _refresh_later(key: str, versions: str) -> bool:
+    """With HH_FIGURES_REFRESH=BACKGROUND, start working out a stale scope's figures in a
+    thread and say so (the caller then shows the stale ones, dated); else False."""
+    if settings.HH_FIGURES_REFRESH != "BACKGROUND":
+        return False
+    with _refreshing_lock:
+        if key in _refreshing:
+            return True
+        _refreshing.add(key)
+    entry = FigureCache.objects.get(key=key)
+    args = entry.args or None
+    if args is None:  # stored before its arguments were: work it out now instead
+        with _refreshing_lock:
+            _refreshing.discard(key)
+        return False
+    start_refresh(functools.partial(_refresh, key, versions, args))
+    return True
+
+
+def _refresh(key: str, versions: str, args: dict) -> None:
+    from hiddenharm.accounts.models import Organisation, Team
+
+    try:
+        providers = sorted(
+            Organisation.objects.filter(pk__in=args["providers"]), key=lambda p: p.pk
+        )
+        teams = sorted(Team.objects.filter(pk__in=args["teams"]), key=lambda t: (t.name, t.pk))
+        _compute(
+            providers,
+            teams,
+            dt.date.fromisoformat(args["from"]),
+            dt.date.fromisoformat(args["to"]),
+            args["publish"],
+            dt.date.fromisoformat(args["as_of"]),
+            key,
+            versions,
+        )
+    finally:
+        with _refreshing_lock:
+            _refreshing.discard(key)
+
+
+def start_refresh(work) -> None:
+    """Run `work` on a daemon thread with its own database connection (tests replace this)."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            db.connections.close_all()
+
+    threading.Thread(target=run, name="hh-figures", daemon=True).start()
 
 
 def _compute(providers, teams, period_from, period_to, publish, as_of, key, versions) -> dict:
@@ -303,11 +367,20 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
     figures = json.loads(json.dumps(figures))  # as stored: a hit and a miss look alike
     seconds = time.perf_counter() - t0
     if key is not None:
+        args = {
+            "providers": [p.pk for p in providers],
+            "teams": [t.pk for t in teams],
+            "from": period_from.isoformat(),
+            "to": period_to.isoformat(),
+            "publish": publish,
+            "as_of": as_of.isoformat(),
+        }
         try:
             with transaction.atomic():
                 FigureCache.objects.update_or_create(
                     key=key,
                     defaults={
+                        "args": args,
                         "versions": versions,
                         "as_of": as_of,
                         "computed_at": now,
@@ -319,4 +392,4 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
                 FigureCache.objects.filter(as_of__lt=as_of).delete()
         except IntegrityError:  # another process stored the same scope at the same moment
             pass
-    return {**figures, "computed_at": now, "seconds": seconds, "cached": False}
+    return {**figures, "computed_at": now, "seconds": seconds, "cached": False, "stale": False}

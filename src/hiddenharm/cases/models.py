@@ -271,3 +271,6 @@ class FigureCache(models.Model):
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0)  # how long the computation took
     figures = models.JSONField()
+    # What to compute the scope again from (provider and team ids, period, publish, as-of
+    # date), so a background refresh needs no request: ids only, no personal data.
+    args = models.JSONField(default=dict)

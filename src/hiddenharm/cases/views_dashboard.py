@@ -39,12 +39,13 @@ def dashboard(request):
     # and have no team breakdown; both are part of the cache key (figures.scope_key).
     publish = profile.role == Role.COMMISSIONER
     teams = [] if publish else list(profile.organisation.teams.order_by("name", "pk"))
-    tables, trends, problems, computed_at, cached = [], [], {}, None, False
+    tables, trends, problems, computed_at, cached, stale = [], [], {}, None, False, False
     if providers:
         shown = figures.dashboard(providers, teams, start, end, publish=publish, as_of=today)
         tables, problems = shown["tables"], shown["problems"]
         trends = shown.get("trends", [])
         computed_at, cached = shown["computed_at"], shown["cached"]
+        stale = shown.get("stale", False)
     record(events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
     return render(
         request,
@@ -60,6 +61,7 @@ def dashboard(request):
             "published": publish,
             "computed_at": computed_at,
             "cached": cached,
+            "stale": stale,
         },
     )
 

@@ -18,6 +18,8 @@ DEMO_EPISODES = 2600  # about 2,000 clients
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hiddenharm.web.settings")
+    # A served application shows the last figures while new ones are worked out.
+    os.environ.setdefault("HH_FIGURES_REFRESH", "BACKGROUND")
     import django
 
     django.setup()

@@ -8,6 +8,9 @@ DATABASE_URL        any dj-database-url URL; default SQLite at $HH_DATA_DIR/hidd
 HH_DATA_DIR         default <project>/build
 HH_LOG_LEVEL        DEBUG, INFO, WARNING (default), ERROR
 HH_SECURE_COOKIES   default: on when HH_DEBUG is off
+HH_FIGURES_REFRESH  INLINE (default): a dashboard view after a change waits for new figures;
+                    BACKGROUND (`hiddenharm serve` and the demo): it shows the last figures,
+                    dated, while a thread works out the new ones
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ if env_bool("HH_BEHIND_TLS_PROXY", False):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 HH_MAX_UPLOAD_BYTES = env_int("HH_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+HH_FIGURES_REFRESH = env_choice("HH_FIGURES_REFRESH", ("INLINE", "BACKGROUND"), "INLINE")
 
 # Error reports never include request bodies (they hold clients' details).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "hiddenharm.web.logs.NoPersonalDataFilter"

@@ -256,3 +256,57 @@ def test_it_gives_each_team_the_figures_of_its_records_measured_alone(world):
     everyone, agency = shown["tables"][0]["rows"][0], shown["tables"][0]["rows"][-1]
     assert agency["label"] == "Agency AGA1"
     assert agency["items"] == everyone["items"] and agency["currency"] == everyone["currency"]
+
+
+def test_it_shows_the_last_figures_dated_while_new_ones_are_worked_out(
+    as_persona, world, settings, monkeypatch
+):
+    """HH_FIGURES_REFRESH=BACKGROUND (a served application): after a change, the view shows
+    the stale figures at once, marked as such, and a refresh stores the new ones."""
+    settings.HH_FIGURES_REFRESH = "BACKGROUND"
+    queued = []
+    monkeypatch.setattr(figures, "start_refresh", queued.append)  # run it by hand, below
+    http = as_persona("manager")
+    assert _prntstat(_view(http)) == (1, 1)
+    _new_episode(_new_client(world.provider, "C0002", world.team), "E0002")
+
+    stale = _view(http)
+    assert stale.context["stale"] and _prntstat(stale) == (1, 1)
+    assert b'id="figures-stale"' in stale.content
+    assert len(queued) == 1
+    _view(http)  # a second view while the refresh is under way starts no other
+    assert len(queued) == 1
+
+    queued[0]()  # the background work
+    fresh = _view(http)
+    assert fresh.context["cached"] and not fresh.context["stale"]
+    assert _prntstat(fresh) == (1, 2)
+    assert b'id="figures-as-of"' in fresh.content
+
+
+def test_it_waits_for_new_figures_by_default(as_persona, world, monkeypatch):
+    monkeypatch.setattr(figures, "start_refresh", lambda work: pytest.fail("no thread inline"))
+    http = as_persona("manager")
+    _view(http)
+    _new_episode(_new_client(world.provider, "C0002", world.team), "E0002")
+    after = _view(http)
+    assert not after.context["stale"] and _prntstat(after) == (1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refreshes_on_a_real_thread_with_its_own_connection(world, settings):
+    import threading
+
+    settings.HH_FIGURES_REFRESH = "BACKGROUND"
+    providers, teams = [world.provider], list(world.provider.teams.order_by("name", "pk"))
+    start, end, today = dt.date(2024, 4, 1), dt.date(2025, 3, 31), dt.date(2026, 1, 1)
+    figures.dashboard(providers, teams, start, end, publish=False, as_of=today)
+    _new_episode(_new_client(world.provider, "C0002", world.team), "E0002")
+    shown = figures.dashboard(providers, teams, start, end, publish=False, as_of=today)
+    assert shown["stale"]
+    for t in threading.enumerate():
+        if t.name == "hh-figures":
+            t.join(timeout=60)
+    shown = figures.dashboard(providers, teams, start, end, publish=False, as_of=today)
+    assert shown["cached"] and not shown["stale"]
+    assert shown["tables"][0]["rows"][0]["items"][0]["eligible"] == 2
