@@ -482,8 +482,8 @@ def section_web(clients: int, requests: int) -> dict[str, Any]:
             cold = page.get("first_ms") or 0.0
             rows.append(
                 _row(
-                    f"{page['name']} ({page['persona']}): first request after the data "
-                    "changed (figures computed)",
+                    f"{page['name']} ({page['persona']}): first request with no figures "
+                    "computed yet (worked out while the user waits)",
                     cold,
                     "ms",
                     f"< {PAGE_MAX_MS:.0f} ms",
@@ -491,6 +491,22 @@ def section_web(clients: int, requests: int) -> dict[str, Any]:
                     note="one request: the cache is cold after the load",
                 )
             )
+    after = web.get("after_change")
+    if after:
+        ok = after["stale_ms"] < PAGE_MAX_MS and after["stale_marked"]
+        rows.append(
+            _row(
+                "dashboard (team manager), served application: first request after a "
+                "record changed (last figures shown, marked, while a thread recomputes)",
+                after["stale_ms"],
+                "ms",
+                f"< {PAGE_MAX_MS:.0f} ms",
+                ok,
+                note=f"HH_FIGURES_REFRESH=BACKGROUND; marked stale: {after['stale_marked']}; "
+                f"the thread finished {after['refresh_wait_s']:.1f} s later; the next "
+                f"request {after['fresh_ms']:,.0f} ms, current: {after['fresh_marked_current']}",
+            )
+        )
     return {"status": "ok", "rows": rows, "web": web}
 
 

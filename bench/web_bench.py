@@ -304,4 +304,42 @@ def run(args: dict) -> dict[str, Any]:
             page = {"skipped": f"{type(exc).__name__}: {exc}"}
         page.update(name=name, persona=persona, rows_note=note)
         out["pages"].append(page)
+    out["after_change"] = _after_change(personas["manager"], dashboard)
     return out
+
+
+def _after_change(user, url: str) -> dict[str, Any]:
+    """A served application (HH_FIGURES_REFRESH=BACKGROUND): a keyworker changes a record,
+    then the manager looks at the dashboard (the last figures, marked stale, while a thread
+    works them out again), then looks again once that thread is done."""
+    import threading
+
+    from django.conf import settings
+    from django.test import Client as TestClient
+
+    from hiddenharm.cases.models import HiddenHarmRecord
+
+    settings.HH_FIGURES_REFRESH = "BACKGROUND"
+    c = TestClient()
+    c.force_login(user)
+    c.get(url)  # figures in the cache
+    record = HiddenHarmRecord.objects.filter(episode__provider=user.profile.organisation).first()
+    HiddenHarmRecord.objects.filter(pk=record.pk).update(childwth=record.childwth)  # a write
+    t0 = time.perf_counter()
+    resp = c.get(url)
+    stale_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    for t in threading.enumerate():
+        if t.name == "hh-figures":
+            t.join(timeout=120)
+    refresh_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fresh = c.get(url)
+    fresh_ms = (time.perf_counter() - t0) * 1000
+    return {
+        "stale_ms": stale_ms,
+        "stale_marked": b'id="figures-stale"' in resp.content,
+        "refresh_wait_s": refresh_s,
+        "fresh_ms": fresh_ms,
+        "fresh_marked_current": b'id="figures-as-of"' in fresh.content,
+    }

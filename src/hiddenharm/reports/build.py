@@ -17,19 +17,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SPEC_KEYS = (
-    "period",
-    "population",
-    "completeness",
-    "currency",
-    "parental_status",
-    "children_living_with",
-    "pregnant",
-    "early_help",
-    "children",
-    "estimates",
-    "problems",
-)
+from hiddenharm.measures.engine import SECTIONS
+
+# The spec's top-level keys: the measures' sections, between the period and the problems.
+SPEC_KEYS = ("period", *SECTIONS, "problems")
 TREND_QUARTERS = 8  # "the last two years of the submission"
 DEFAULT_TARGET = 0.9
 
