@@ -15,14 +15,26 @@ class EventFilterForm(forms.Form):
         required=False,
         choices=[("", "Any")] + [(k, k.replace("_", " ")) for k in KINDS],
     )
-    person = forms.CharField(label="Username", required=False, max_length=150)
+    person = forms.CharField(
+        label="Username",
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
+    # Typed dates as the extract takes them; a GOV.UK text input, not the browser's picker.
     date_from = forms.DateField(
         label="From",
         required=False,
         input_formats=DATE_FORMATS,
         help_text="For example, 2026-04-01 or 01/04/2026",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
-    date_to = forms.DateField(label="To", required=False, input_formats=DATE_FORMATS)
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

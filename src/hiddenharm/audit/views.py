@@ -14,6 +14,20 @@ from hiddenharm.audit.trail import record
 PAGE_SIZE = 50
 
 
+def describe(details: dict) -> str:
+    """An event's details for people: "key: value" pairs, lists joined, nothing nested shown
+    as Python."""
+
+    def value(v) -> str:
+        if isinstance(v, dict):
+            return ", ".join(f"{k} {value(x)}" for k, x in v.items()) or "none"
+        if isinstance(v, list | tuple):
+            return ", ".join(value(x) for x in v) or "none"
+        return str(v)
+
+    return "; ".join(f"{k.replace('_', ' ')}: {value(v)}" for k, v in (details or {}).items())
+
+
 @access.role_required(*access.AUDIT_ROLES)
 def event_list(request):
     qs = access.audit_scope(request.user).select_related("actor")
@@ -38,6 +52,8 @@ def event_list(request):
     elif form.is_bound:
         qs = qs.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for e in page:
+        e.details_text = describe(e.details)
     record(events.ViewAudit(filters=filters), request)
     query = request.GET.copy()
     query.pop("page", None)

@@ -100,3 +100,12 @@ def test_it_paginates_and_rejects_a_bad_date_range(as_persona, world):
 @pytest.mark.parametrize("persona", ["keyworker", "manager", "commissioner", "csc"])
 def test_it_refuses_the_trail_to_anyone_but_a_data_lead(as_persona, world, persona):
     assert as_persona(persona).get(reverse("audit:events")).status_code == 403
+
+
+def test_it_describes_event_details_for_people_not_as_python():
+    from hiddenharm.audit.views import describe
+
+    assert describe({"client_id": 1, "page": "record"}) == "client id: 1; page: record"
+    assert describe({"filters": {}}) == "filters: none"
+    assert describe({"providers": [4, 5], "output": "pdf"}) == "providers: 4, 5; output: pdf"
+    assert describe({}) == ""
