@@ -263,7 +263,7 @@ class ItemsMixin:
             self._hint_last(last)
 
     def _hint_last(self, last):
-        when = last.recorded_on.strftime("%d/%m/%Y") if last.recorded_on else "at start"
+        dates = getattr(last, "item_dates", {})
         shown = {
             "prntstat": last.get_prntstat_display() if last.prntstat else "not recorded",
             "childwth": str(last.childwth) if last.childwth is not None else "not recorded",
@@ -272,8 +272,10 @@ class ItemsMixin:
         }
         for name, value in shown.items():
             if name in self.fields:
+                day = dates.get(name) or (last.recorded_on if name not in dates else None)
+                when = f" ({day:%d/%m/%Y})" if day else ""
                 self.fields[name].help_text = (
-                    f"Last recorded ({when}): {value}. Ask again: choose the same answer to "
+                    f"Last recorded{when}: {value}. Ask again: choose the same answer to "
                     f"confirm it, or the new one."
                 )
 

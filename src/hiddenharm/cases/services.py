@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 
@@ -33,10 +35,47 @@ def children_living_with(client: Client) -> int:
     )
 
 
+ITEM_FIELDS = ("prntstat", "childwth", "pregnant", "earlyhlp")
+
+
 def last_items(episode: Episode) -> HiddenHarmRecord | None:
-    """The latest recording for an episode: the latest review, else the start row."""
-    review = episode.hh_records.filter(kind="review").order_by("-recorded_on", "-id").first()
-    return review or episode.hh_records.filter(kind="start").first()
+    """Each Hidden Harm item's last recorded value in the episode, as an unsaved record.
+
+    Per item, the latest non-blank value (a review that left an item blank does not hide
+    the value before it), as the measures take a current value: the start row dated by its
+    own date or else the care-plan start, a review beating the start row on the same day.
+    `item_dates` gives each value's date; `recorded_on` is the latest of them. None when
+    nothing was ever recorded.
+    """
+    records = list(episode.hh_records.all())
+    if not records:
+        return None
+
+    def order(r: HiddenHarmRecord):
+        day = r.recorded_on or (episode.care_plan_start if r.kind == "start" else None)
+        return (day or dt.date.min, r.kind == "review", r.pk)
+
+    values: dict = {}
+    dates: dict = {}
+    for r in sorted(records, key=order, reverse=True):
+        for name in ITEM_FIELDS:
+            v = getattr(r, name)
+            if name not in values and v not in ("", None):
+                values[name] = v
+                dates[name] = r.recorded_on or (
+                    episode.care_plan_start if r.kind == "start" else None
+                )
+    last = HiddenHarmRecord(
+        episode=episode,
+        kind="review",
+        prntstat=values.get("prntstat", ""),
+        childwth=values.get("childwth"),
+        pregnant=values.get("pregnant", ""),
+        earlyhlp=values.get("earlyhlp", ""),
+        recorded_on=max((d for d in dates.values() if d), default=None),
+    )
+    last.item_dates = dates
+    return last
 
 
 @transaction.atomic

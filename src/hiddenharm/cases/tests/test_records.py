@@ -284,3 +284,33 @@ def test_it_refuses_changes_by_a_data_lead(as_persona, world):
         ).status_code
         == 403
     )
+
+
+def test_it_shows_each_items_last_recorded_value_past_a_review_that_left_it_blank(
+    as_persona, world
+):
+    from hiddenharm.cases import services
+
+    HiddenHarmRecord.objects.create(  # a review that asked only about the children
+        episode=world.episode, kind="review", recorded_on=dt.date(2025, 4, 1), childwth=2
+    )
+    last = services.last_items(world.episode)
+    assert (last.prntstat, last.childwth, last.pregnant, last.earlyhlp) == ("11", 2, "N", "NONE")
+    assert last.item_dates["prntstat"] == dt.date(2025, 1, 20)
+    assert last.item_dates["childwth"] == dt.date(2025, 4, 1)
+    assert last.recorded_on == dt.date(2025, 4, 1)
+    page = as_persona("keyworker").get(reverse("cases:review_create", args=[world.episode.pk]))
+    hint = page.context["form"].fields["prntstat"].help_text
+    assert hint.startswith("Last recorded (20/01/2025): All the children live with the client")
+    assert (
+        page.context["form"]
+        .fields["childwth"]
+        .help_text.startswith("Last recorded (01/04/2025): 2")
+    )
+
+
+def test_it_has_no_last_values_for_an_episode_never_recorded(world):
+    from hiddenharm.cases import services
+
+    world.episode.hh_records.all().delete()
+    assert services.last_items(world.episode) is None
