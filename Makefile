@@ -67,7 +67,7 @@ test: install system
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
-	$(PYTEST) -n 2 -q
+	$(PYTEST) -n 2 --dist loadgroup -q
 
 # The database-touching tests again, on a throwaway PostgreSQL.
 test-postgres:

@@ -9,6 +9,10 @@ types, so the SQL groups by agency and type and Python only adds and arranges.
 ``Submission.areas`` measures every local authority at once: the same queries with the LA as
 one more grouping key (see ``queries``), so each LA's figures are those of ``la=`` without a
 load or a pass per LA.
+
+The backend is four methods (``_load_inputs``, ``_execute``, ``_query``, ``close``): DuckDB
+here; ``measures.spark.SparkSubmission`` runs the same named queries on Spark, transpiled by
+sqlglot, and shares everything else (the grouping, arranging, estimates and suppression).
 """
 
 from __future__ import annotations
@@ -97,26 +101,53 @@ class Submission:
 
     def __init__(self, tables: dict[str, pa.Table], *, la: str | None = None) -> None:
         self.la = la.strip().upper() if la else None
-        self.con = _connect()
-        typed = conform(tables)
-        # Keep references: DuckDB scans the Arrow tables in place.
-        self._arrow = typed
+        self._load_inputs(conform(tables))
         # The default period is the submission's, even for one LA, so areas compare like
         # with like against the region.
-        self.latest_date = _latest_date(self.con, typed)
+        _, latest = self._query(Q.LATEST_DATE, {})
+        self.latest_date: dt.date | None = latest[0][0] if latest else None
         self._run("LOAD_EPISODES", la=self.la)
         self._run("LOAD_OBSERVATIONS")
         self._run("LOAD_CLIENTS")
         self._run("LOAD_CHILDREN")
-        row = self.con.execute("SELECT COUNT(*) FROM ch").fetchone()
-        self.children_rows = int(row[0]) if row else 0
+        _, rows = self._query("SELECT COUNT(*) FROM ch", {})
+        self.children_rows = int(rows[0][0]) if rows else 0
+
+    # --- the backend: DuckDB here, Spark in ``measures.spark`` ---------------------------
+
+    def _load_inputs(self, typed: dict[str, pa.Table]) -> None:
+        """Makes the typed tables queryable as ``<name>_in``."""
+        self.con = _connect()
+        # Keep references: DuckDB scans the Arrow tables in place.
+        self._arrow = typed
+        for name, table in typed.items():
+            self.con.register(f"{name}_in", table)
+
+    def _execute(self, sql: str, params: dict[str, Any]) -> None:
+        """Runs a statement (``CREATE OR REPLACE TEMP TABLE ...``)."""
+        self.con.execute(sql, params)
+
+    def _query(self, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Runs a SELECT: its column names and rows."""
+        cur = self.con.execute(sql, params)
+        return [d[0] for d in cur.description], cur.fetchall()
+
+    def close(self) -> None:
+        self.con.close()
 
     # --- plumbing ----------------------------------------------------------------------
 
-    def _run(self, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+    @staticmethod
+    def _bound(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         sql = Q.NAMED[name]
         wanted = set(re.findall(r"\$(\w+)", sql))
-        return self.con.execute(sql, {k: v for k, v in params.items() if k in wanted})
+        return sql, {k: v for k, v in params.items() if k in wanted}
+
+    def _run(self, name: str, **params: Any) -> None:
+        self._execute(*self._bound(name, params))
+
+    def _rows(self, name: str, **params: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+        return self._query(*self._bound(name, params))
 
     def _grouped(
         self, names: Sequence[str], params: dict[str, Any], area: bool
@@ -125,9 +156,8 @@ class Submission:
         or for each LA (the areas' variants; rows of episodes with no LA are left out)."""
         out: dict[Any, Grouped] = {}
         for name in names:
-            cur = self._run(f"AREA_{name}" if area else name, **params)
-            columns = [d[0] for d in cur.description]
-            for row in cur.fetchall():
+            columns, rows = self._rows(f"AREA_{name}" if area else name, **params)
+            for row in rows:
                 values = dict(zip(columns, row, strict=True))
                 part = values.pop("LA") if area else None
                 if area and part is None:
@@ -135,9 +165,6 @@ class Submission:
                 key = (str(values.pop("AGNCY", "*")), str(values.pop("ttype")))
                 out.setdefault(part, {})[key] = {k: int(v) for k, v in values.items()}
         return out
-
-    def close(self) -> None:
-        self.con.close()
 
     def __enter__(self) -> Submission:
         return self
@@ -254,8 +281,8 @@ class Submission:
         wanted = sorted(self.local_authorities() if las is None else set(las))
         children_rows: dict[str, int] = {}
         if children_per_parent is not None:
-            cur = self._run("AREA_CHILDREN_ROWS")
-            children_rows = {str(la): int(n) for la, n in cur.fetchall() if la is not None}
+            _, rows = self._rows("AREA_CHILDREN_ROWS")
+            children_rows = {str(la): int(n) for la, n in rows if la is not None}
         return {
             la: self._assemble(
                 period,
@@ -271,7 +298,7 @@ class Submission:
 
     def local_authorities(self) -> list[str]:
         """The distinct LA codes of the episodes measured, sorted."""
-        rows = self.con.execute("SELECT DISTINCT LA FROM ep WHERE LA IS NOT NULL").fetchall()
+        _, rows = self._query("SELECT DISTINCT LA FROM ep WHERE LA IS NOT NULL", {})
         return sorted(str(r[0]) for r in rows)
 
     def _assemble(
