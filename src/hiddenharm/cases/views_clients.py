@@ -14,11 +14,18 @@ from hiddenharm.cases import services
 from hiddenharm.cases.forms import ClientForm, ClientSearchForm
 from hiddenharm.cases.models import Client, HiddenHarmRecord
 
+SEARCH_KEY = "client_search"  # the last search, to pre-fill "add a client"
+SEARCH_FIELDS = ("first_initial", "surname_initial", "dob", "sex")
+
 
 @access.role_required(*access.RECORD_ROLES)
 def client_search(request):
-    """Find by the attributor before creating: the guard against duplicates."""
-    form = ClientSearchForm(request.GET or None)
+    """Find by the attributor before creating: the guard against duplicates.
+
+    Initials, date of birth and sex are personal data: they travel in the body of a POST,
+    never in a URL (which access logs, proxies and browser history keep), and reach the
+    "add a client" form through the session."""
+    form = ClientSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_bound and form.is_valid():
         results = list(
@@ -30,9 +37,10 @@ def client_search(request):
         record(events.Search(found=len(results)), request)
     create_url = None
     if form.is_bound and form.is_valid() and access.can_write(request.user):
-        q = request.GET.copy()
-        q.pop("save", None)
-        create_url = reverse("cases:client_create") + "?" + q.urlencode()
+        request.session[SEARCH_KEY] = {
+            k: request.POST[k] for k in SEARCH_FIELDS if request.POST.get(k)
+        }
+        create_url = reverse("cases:client_create")
     return render(
         request,
         "cases/client_search.html",
@@ -41,7 +49,6 @@ def client_search(request):
             "results": results,
             "create_url": create_url,
             "title": "Find a client",
-            "form_method": "get",
         },
     )
 
@@ -72,9 +79,7 @@ def client_create(request):
             return redirect("cases:episode_create", client_id=client.pk)
     else:
         initial = {"la": provider.la_code, "team": profile.team_id}
-        for key in ("first_initial", "surname_initial", "dob", "sex"):
-            if request.GET.get(key):
-                initial[key] = request.GET[key]
+        initial.update(request.session.pop(SEARCH_KEY, None) or {})
         form = ClientForm(initial=initial, provider=provider)
     return render(
         request,

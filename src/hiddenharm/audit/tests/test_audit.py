@@ -60,7 +60,7 @@ def test_it_records_sign_in_sign_out_and_failures(client, world):
 @pytest.mark.django_db
 def test_it_keeps_personal_data_out_of_the_details(as_persona, world):
     http = as_persona("keyworker")
-    http.get(
+    http.post(
         reverse("cases:client_search"),
         {"first_initial": "A", "surname_initial": "B", "dob": "27/03/1985", "sex": "F"},
     )

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_finds_a_client_by_the_attributor(as_persona, world):
     http = as_persona("keyworker")
-    response = http.get(
+    response = http.post(
         reverse("cases:client_search"),
         {"first_initial": "a", "surname_initial": "b", "dob": "1985-03-27", "sex": "F"},
     )
@@ -21,9 +21,22 @@ def test_it_finds_a_client_by_the_attributor(as_persona, world):
     assert response.context["create_url"]
 
 
+def test_it_keeps_the_searched_initials_and_birth_date_out_of_every_url(as_persona, world):
+    http = as_persona("keyworker")
+    search = {"first_initial": "Q", "surname_initial": "Z", "dob": "1990-05-01", "sex": "M"}
+    assert http.get(reverse("cases:client_search"), search).context["results"] is None
+    response = http.post(reverse("cases:client_search"), search)
+    assert response.context["results"] == []
+    create_url = response.context["create_url"]
+    assert "?" not in create_url and "1990" not in response.content.decode().split("<form")[0]
+    form = http.get(create_url).context["form"]  # pre-filled through the session
+    assert form.initial["first_initial"] == "Q" and form.initial["dob"] == "1990-05-01"
+    assert "first_initial" not in http.get(create_url).context["form"].initial  # used once
+
+
 def test_it_hides_other_services_clients_from_the_search(as_persona, world):
     http = as_persona("other_keyworker")
-    response = http.get(
+    response = http.post(
         reverse("cases:client_search"),
         {"first_initial": "A", "surname_initial": "B", "dob": "27/03/1985", "sex": "F"},
     )
