@@ -237,7 +237,8 @@ def _all_rejected(raw: RawFile, reason: str) -> pa.Table:
 def _problems(con: duckdb.DuckDBPyConnection) -> pa.Table:
     rank = " ".join(f"WHEN {rules.lit(FILES[n].filename)} THEN {i}" for i, n in enumerate(_ORDER))
     severity = " ".join(f"WHEN {rules.lit(c)} THEN {rules.lit(s)}" for c, s in SEVERITY.items())
-    # Within a line and code, problems come in the file's column order.
+    # Within a line and code, problems come in the file's column order; the message last,
+    # so that two problems of one cell (two HW104 pairs on one line) keep a fixed order.
     position = " ".join(
         f"WHEN {rules.lit(spec.filename)} THEN CASE col "
         + " ".join(f"WHEN {rules.lit(c)} THEN {i}" for i, c in enumerate(spec.column_names))
@@ -250,7 +251,7 @@ def _problems(con: duckdb.DuckDBPyConnection) -> pa.Table:
             f'SELECT file, line, col AS "column", value, code, '
             f"CASE code {severity} END AS severity, message FROM problems "
             f"ORDER BY CASE file {rank} END, line NULLS FIRST, code, "
-            f"coalesce(pos, CASE file {position} END), col"
+            f"coalesce(pos, CASE file {position} END), col, message"
         ),
     )
     return table.cast(PROBLEM_SCHEMA)

@@ -113,3 +113,25 @@ def test_it_reports_progress_through_to_the_end(tmp_path):
     assert steps[0][0] == "reading episodes.csv"
     assert steps[-1][1] == steps[-1][2]
     assert [s[1] for s in steps] == sorted(s[1] for s in steps)
+
+
+def test_it_orders_two_overlaps_on_one_line_the_same_way_every_time(tmp_path):
+    from hiddenharm.extract import validate
+
+    header = (
+        "AGNCY,LA,CLIENTID,EPISODID,FINITIAL,SINITIAL,DOB,SEX,DRUG1,REFLD,CPLANDT,DISD,DISRSN\n"
+    )
+    rows = [  # the last episode overlaps both earlier ones: two HW104 on its line
+        # ids whose text order differs from their lines' order (Z1, A2, M3)
+        "A1,E1,C1,Z1,A,B,1980-01-01,M,HEROIN,2020-01-01,2020-01-02,,\n",
+        "A1,E1,C1,A2,A,B,1980-01-01,M,HEROIN,2020-01-01,2020-01-03,,\n",
+        "A1,E1,C1,M3,A,B,1980-01-01,M,HEROIN,2020-01-01,2020-01-04,,\n",
+    ]
+    (tmp_path / "episodes.csv").write_text(header + "".join(rows))
+    orders = set()
+    for _ in range(5):
+        p = validate(tmp_path, as_of=None).problems.to_pylist()
+        on_last = [x["message"] for x in p if x["code"] == "HW104" and x["line"] == 4]
+        assert len(on_last) == 2
+        orders.add(tuple(on_last))
+    assert len(orders) == 1 and list(next(iter(orders))) == sorted(next(iter(orders)))
