@@ -25,6 +25,17 @@ def audit_change(request, obj, action: str, fields, client_id=None):
     )
 
 
+def record_child_status(child, data: dict, user) -> ChildStatus:
+    """A dated row of where the child lives and their social care status (history is kept)."""
+    return ChildStatus.objects.create(
+        child=child,
+        recorded_on=data["recorded_on"],
+        whereabouts=data["whereabouts"] or "",
+        csc_status=data["csc_status"] or "",
+        recorded_by=user,
+    )
+
+
 def children_living_with(client: Client) -> int:
     """Children whose latest recorded whereabouts is with the client (child rows)."""
     latest = ChildStatus.objects.filter(child=OuterRef("pk")).order_by("-recorded_on", "-id")

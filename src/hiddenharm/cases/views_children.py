@@ -12,7 +12,8 @@ from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
 from hiddenharm.cases import rules, services
 from hiddenharm.cases.forms import ChildForm, ChildStatusForm, PregnancyForm
-from hiddenharm.cases.models import Child, ChildStatus, Pregnancy
+from hiddenharm.cases.models import Child, Pregnancy
+from hiddenharm.cases.pages import client_back, form_page
 
 
 @access.role_required(*access.WRITE_ROLES)
@@ -28,26 +29,13 @@ def child_create(request, client_id):
                 year_of_birth=d["year_of_birth"],
                 sex=d["sex"] or "",
             )
-            status = ChildStatus.objects.create(
-                child=child,
-                recorded_on=d["recorded_on"],
-                whereabouts=d["whereabouts"] or "",
-                csc_status=d["csc_status"] or "",
-                recorded_by=request.user,
-            )
+            status = services.record_child_status(child, d, request.user)
         services.audit_change(request, child, "create", [k for k, v in d.items() if v], client.pk)
         services.audit_change(request, status, "create", ["recorded_on"], client.pk)
         messages.success(request, "Child added")
         return redirect("cases:client_detail", client_id=client.pk)
-    return render(
-        request,
-        "cases/form.html",
-        {
-            "form": form,
-            "title": "Add a child",
-            "caption": f"Client {client.client_ref}",
-            "back_url": reverse("cases:client_detail", args=[client.pk]),
-        },
+    return form_page(
+        request, form, "Add a child", f"Client {client.client_ref}", client_back(client)
     )
 
 
@@ -74,27 +62,18 @@ def child_status_create(request, child_id):
     form = ChildStatusForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        status = ChildStatus.objects.create(
-            child=child,
-            recorded_on=d["recorded_on"],
-            whereabouts=d["whereabouts"] or "",
-            csc_status=d["csc_status"] or "",
-            recorded_by=request.user,
-        )
+        status = services.record_child_status(child, d, request.user)
         services.audit_change(
             request, status, "create", [k for k, v in d.items() if v], child.client_id
         )
         messages.success(request, "Child's situation updated")
         return redirect("cases:child_detail", child_id=child.pk)
-    return render(
+    return form_page(
         request,
-        "cases/form.html",
-        {
-            "form": form,
-            "title": "Update where the child lives",
-            "caption": f"Child {child.child_ref}",
-            "back_url": reverse("cases:child_detail", args=[child.pk]),
-        },
+        form,
+        "Update where the child lives",
+        f"Child {child.child_ref}",
+        reverse("cases:child_detail", args=[child.pk]),
     )
 
 
@@ -120,13 +99,11 @@ def pregnancy_create(request, client_id):
         else:
             messages.success(request, "Pregnancy saved")
         return redirect("cases:client_detail", client_id=client.pk)
-    return render(
+    return form_page(
         request,
-        "cases/pregnancy_form.html",
-        {
-            "form": form,
-            "title": "Record a pregnancy",
-            "caption": f"Client {client.client_ref}",
-            "back_url": reverse("cases:client_detail", args=[client.pk]),
-        },
+        form,
+        "Record a pregnancy",
+        f"Client {client.client_ref}",
+        client_back(client),
+        template="cases/pregnancy_form.html",
     )

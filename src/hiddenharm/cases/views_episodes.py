@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 
 from hiddenharm.accounts import access
 from hiddenharm.audit import events
@@ -12,10 +11,7 @@ from hiddenharm.audit.trail import record
 from hiddenharm.cases import services
 from hiddenharm.cases.forms import DischargeForm, EpisodeForm, ReviewForm, StartItemsForm
 from hiddenharm.cases.models import HiddenHarmRecord
-
-
-def _back(client):
-    return reverse("cases:client_detail", args=[client.pk])
+from hiddenharm.cases.pages import client_back, form_page
 
 
 @access.role_required(*access.WRITE_ROLES)
@@ -27,15 +23,12 @@ def episode_create(request, client_id):
         services.open_episode(request, client, form.cleaned_data, form.item_values())
         messages.success(request, "Episode opened")
         return redirect("cases:client_detail", client_id=client.pk)
-    return render(
+    return form_page(
         request,
-        "cases/form.html",
-        {
-            "form": form,
-            "title": "Open an episode of treatment",
-            "caption": f"Client {client.client_ref}",
-            "back_url": _back(client),
-        },
+        form,
+        "Open an episode of treatment",
+        f"Client {client.client_ref}",
+        client_back(client),
     )
 
 
@@ -85,15 +78,12 @@ def start_items(request, episode_id):
             services.audit_change(request, start, "update", changed, client.pk)
         messages.success(request, "Hidden Harm items at start saved")
         return redirect("cases:client_detail", client_id=client.pk)
-    return render(
+    return form_page(
         request,
-        "cases/form.html",
-        {
-            "form": form,
-            "title": "Hidden Harm items at the start of treatment",
-            "caption": f"Client {client.client_ref}, episode {episode.episode_ref}",
-            "back_url": _back(client),
-        },
+        form,
+        "Hidden Harm items at the start of treatment",
+        f"Client {client.client_ref}, episode {episode.episode_ref}",
+        client_back(client),
     )
 
 
@@ -123,16 +113,13 @@ def review_create(request, episode_id):
         services.audit_change(request, review, "create", changed, client.pk)
         messages.success(request, "Review saved")
         return redirect("cases:client_detail", client_id=client.pk)
-    return render(
+    return form_page(
         request,
-        "cases/form.html",
-        {
-            "form": form,
-            "title": "Care-plan review: Hidden Harm items",
-            "caption": f"Client {client.client_ref}, episode {episode.episode_ref}",
-            "back_url": _back(client),
-            "last": last,
-        },
+        form,
+        "Care-plan review: Hidden Harm items",
+        f"Client {client.client_ref}, episode {episode.episode_ref}",
+        client_back(client),
+        last=last,
     )
 
 
@@ -153,13 +140,10 @@ def discharge(request, episode_id):
         )
         messages.success(request, "Episode discharged")
         return redirect("cases:client_detail", client_id=client.pk)
-    return render(
+    return form_page(
         request,
-        "cases/form.html",
-        {
-            "form": form,
-            "title": "Discharge from treatment",
-            "caption": f"Client {client.client_ref}, episode {episode.episode_ref}",
-            "back_url": _back(client),
-        },
+        form,
+        "Discharge from treatment",
+        f"Client {client.client_ref}, episode {episode.episode_ref}",
+        client_back(client),
     )

@@ -1,8 +1,7 @@
 """Helpers for the browser tests: one headless Chromium per module, a fresh context per test,
 full-page screenshots, and a watch on every response and script error of the page.
 
-Debian's Chromium (`make system`) is driven through Playwright's own driver; nothing is
-downloaded (`playwright install` is never needed). HH_CHROMIUM names another binary.
+Debian's Chromium is started as `hiddenharm.chromium` says.
 """
 
 from __future__ import annotations
@@ -14,18 +13,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("HH_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium calls home, which a closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from hiddenharm.chromium import CHROMIUM, CHROMIUM_ARGS
+
 VIEWPORT = {"width": 1280, "height": 900}
 PASSWORD = "correct-horse-battery-staple"  # accounts.testing.PASSWORD
 

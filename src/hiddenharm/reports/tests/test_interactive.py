@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hiddenharm.chromium import CHROMIUM, CHROMIUM_ARGS
 from hiddenharm.reports import render
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_it_inlines_vega_so_the_page_needs_no_network(detailed: dict[str, Any]) -> None:
@@ -42,7 +30,7 @@ def test_it_leaves_scripts_out_of_the_print_version(detailed: dict[str, Any]) ->
 def test_it_turns_every_chart_into_an_interactive_view(
     detailed: dict[str, Any], tmp_path: Path
 ) -> None:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+    if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make system)")
     from playwright.sync_api import sync_playwright
 
@@ -51,7 +39,7 @@ def test_it_turns_every_chart_into_an_interactive_view(
     charts = render.render_html(detailed).count('class="vega-lite"')
     assert charts > 0
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             errors: list[str] = []
