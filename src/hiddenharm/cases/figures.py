@@ -236,10 +236,9 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
 
     Besides the period's figures, the last eight quarters to `period_to` (over time), from
     the same loaded submission and the same measures."""
-    from hiddenharm.measures import Submission
-    from hiddenharm.reports import quarters_ending
+    from hiddenharm.measures import Submission, whole_quarters
 
-    quarters = quarters_ending(period_to)
+    quarters = whole_quarters(period_to)
     validated = exchange.validated_export(providers, as_of=as_of)
     with Submission(dict(validated.tables)) as region:
         report = region.compute(

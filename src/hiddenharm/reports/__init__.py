@@ -11,7 +11,6 @@ from hiddenharm.reports.build import (
     FatalSubmission,
     build_report,
     parse_prevalence,
-    quarters_ending,
     spec_json,
 )
 from hiddenharm.reports.render import context, render_html, render_json, render_pdf
@@ -23,7 +22,6 @@ __all__ = [
     "build_report",
     "context",
     "parse_prevalence",
-    "quarters_ending",
     "render_html",
     "render_json",
     "render_pdf",

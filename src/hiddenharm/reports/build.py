@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hiddenharm.measures.engine import SECTIONS
+from hiddenharm.measures.engine import SECTIONS, whole_quarters
 
 # The spec's top-level keys: the measures' sections, between the period and the problems.
 SPEC_KEYS = ("period", *SECTIONS, "problems")
@@ -49,30 +49,6 @@ def parse_prevalence(text: str) -> tuple[float, float, float]:
     if not low <= p <= high:
         raise ValueError(f"need LOW <= P <= HIGH, got {text!r}")
     return p, low, high
-
-
-def quarters_ending(to: dt.date, count: int = TREND_QUARTERS) -> list[tuple[dt.date, dt.date]]:
-    """The ``count`` calendar quarters up to the last one that ends on or before ``to``.
-
-    Calendar quarters are also the financial-year quarters (April-June is Q1), so a
-    report to 31 March shows the eight quarters of the two financial years to then.
-    """
-    # the quarter containing `to`; step back one if `to` is not its last day
-    q_start = dt.date(to.year, 3 * ((to.month - 1) // 3) + 1, 1)
-    q_end = _add_months(q_start, 3) - dt.timedelta(days=1)
-    if to < q_end:
-        q_start = _add_months(q_start, -3)
-    out = []
-    for _ in range(count):
-        end = _add_months(q_start, 3) - dt.timedelta(days=1)
-        out.append((q_start, end))
-        q_start = _add_months(q_start, -3)
-    return out[::-1]
-
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    m = d.month - 1 + months
-    return dt.date(d.year + m // 12, m % 12 + 1, 1)
 
 
 def quarter_label(start: dt.date) -> str:
@@ -209,7 +185,7 @@ def build_report(
             to = _as_date(report["period"]["to"])
             assert to is not None
             report["trend"] = []
-            for start, end in quarters_ending(to):
+            for start, end in whole_quarters(to, TREND_QUARTERS):
                 tick(f"Quarter {quarter_label(start)}")
                 q = region.compute(start, end, publish=publish, sections=TREND_SECTIONS)
                 report["trend"].append(_trend_point(start, end, q))

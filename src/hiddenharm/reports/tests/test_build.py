@@ -11,12 +11,11 @@ import typer
 from typer.testing import CliRunner
 
 from hiddenharm.extract import validate
-from hiddenharm.measures import Submission
+from hiddenharm.measures import Submission, whole_quarters
 from hiddenharm.reports import (
     FatalSubmission,
     build_report,
     parse_prevalence,
-    quarters_ending,
 )
 from hiddenharm.reports.build import AREA_SECTIONS, SPEC_KEYS, quarter_label
 from hiddenharm.reports.command import report
@@ -150,11 +149,11 @@ def test_it_exits_2_on_a_fatal_submission(tmp_path: Path) -> None:
 
 
 def test_it_counts_quarters_back_from_the_period_end() -> None:
-    quarters = quarters_ending(dt.date(2020, 3, 31))
+    quarters = whole_quarters(dt.date(2020, 3, 31))
     assert quarters[0] == (dt.date(2018, 4, 1), dt.date(2018, 6, 30))
     assert quarters[-1] == (dt.date(2020, 1, 1), dt.date(2020, 3, 31))
     # a period ending mid-quarter trends to the last whole quarter
-    assert quarters_ending(dt.date(2020, 5, 15))[-1] == quarters[-1]
+    assert whole_quarters(dt.date(2020, 5, 15))[-1] == quarters[-1]
     assert [quarter_label(q[0]) for q in quarters[:2]] == ["2018/19 Q1", "2018/19 Q2"]
 
 
