@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster under build/pg, from the PostgreSQL binaries on the machine.
+# A throwaway PostgreSQL cluster (build/pg, or a folder of its own under /tmp when run as
+# root), from the PostgreSQL binaries on the machine.
 # usage: scripts/pg.sh start|stop|url
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-dir="$here/build/pg"
 port="${HH_PG_PORT:-55432}"
+# The cluster runs as an unprivileged user (initdb refuses root). As root, the project may
+# sit in a folder that user cannot enter (mktemp -d makes 0700), so the cluster then lives
+# in a folder of its own under /tmp, named after the project's path and the port.
+if [ "$(id -u)" = 0 ]; then
+  dir="/tmp/hiddenharm-pg-$(printf '%s:%s' "$here" "$port" | md5sum | cut -c1-12)"
+else
+  dir="$here/build/pg"
+fi
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bindir" ] || bindir=$(dirname "$(command -v initdb)")
 # initdb refuses to run as root: run the cluster as an unprivileged user.
 as_user() {
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-    su postgres -s /bin/bash -c "$*"
+    su postgres -s /bin/bash -c "cd / && $*"
   else
     bash -c "$*"
   fi
@@ -19,7 +27,7 @@ as_user() {
 case "${1:-start}" in
   start)
     mkdir -p "$dir"
-    [ "$(id -u)" = 0 ] && chown -R postgres "$dir"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$dir" && chmod 700 "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_user "$bindir/initdb -D '$dir/data' -U hh --auth=trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1"
     fi
