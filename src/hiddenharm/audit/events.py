@@ -15,6 +15,7 @@ from typing import ClassVar
 @dataclass(frozen=True)
 class Event:
     kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # the kind in words, for people ("Viewed a client's record")
     object_type: ClassVar[str] = ""
 
     @property
@@ -136,19 +137,38 @@ class ViewAudit(Event):
     filters: dict = field(default_factory=dict)
 
 
-KINDS: dict[str, type[Event]] = {
-    cls.kind: cls
-    for cls in (
-        SignIn,
-        SignOut,
-        SignInFailed,
-        ViewClient,
-        ViewChild,
-        Search,
-        Change,
-        Export,
-        Import,
-        ViewFigures,
-        ViewAudit,
-    )
-}
+KINDS: dict[str, type[Event]] = {}
+
+
+def register(cls: type[Event]) -> type[Event]:
+    """Class decorator: make a kind of event known (the audit trail's filter and words).
+
+    Apps declare their own kinds beside their services and register them here, so that this
+    module does not have to know every app."""
+    if not cls.kind:
+        raise TypeError(f"{cls.__name__} has no kind")
+    if cls.kind in KINDS and KINDS[cls.kind] is not cls:
+        raise ValueError(f"audit event kind {cls.kind!r} registered twice")
+    KINDS[cls.kind] = cls
+    return cls
+
+
+def label_of(kind: str) -> str:
+    cls = KINDS.get(kind)
+    return (cls.label if cls is not None and cls.label else kind.replace("_", " ")).capitalize()
+
+
+for _cls in (
+    SignIn,
+    SignOut,
+    SignInFailed,
+    ViewClient,
+    ViewChild,
+    Search,
+    Change,
+    Export,
+    Import,
+    ViewFigures,
+    ViewAudit,
+):
+    register(_cls)

@@ -4,7 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 
-from hiddenharm.audit.events import KINDS
+from hiddenharm.audit.events import KINDS, label_of
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -13,7 +13,10 @@ class EventFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of event",
         required=False,
-        choices=[("", "Any")] + [(k, k.replace("_", " ")) for k in KINDS],
+        # A callable: apps register their kinds when they load, after this module.
+        choices=lambda: (
+            [("", "Any")] + sorted(((k, label_of(k)) for k in KINDS), key=lambda c: c[1])
+        ),
     )
     person = forms.CharField(
         label="Username",
