@@ -27,7 +27,7 @@ def at(day: str, time: str = "10:00") -> dt.datetime:
 
 
 @pytest.fixture
-def sg(world):
+def sg(world):  # noqa: F811  (the fixture)
     csc_team = Organisation.objects.get(kind="csc", name="CSC")
     csc2_team = Organisation.objects.create(name="CSC Two", kind="csc", la_code=OTHER_LA)
     world.users["csc2"] = make_user("csc2", Role.CSC, csc2_team)
@@ -50,7 +50,7 @@ def sg(world):
     return world
 
 
-def draft(world, *, team=None, children=("K1",), consent="GIVEN", **extra):
+def draft(w, *, team=None, children=("K1",), consent="GIVEN", **extra):
     data = {
         "children": list(children),
         "concerns": ["NEGLECT", "PARENTAL_SUBSTANCE_USE"],
@@ -61,11 +61,11 @@ def draft(world, *, team=None, children=("K1",), consent="GIVEN", **extra):
         "without_consent_reason": ""
         if consent == "GIVEN"
         else "Asking would put the child at risk",
-        "team": team if team is not None else world.csc_team,
+        "team": team if team is not None else w.csc_team,
         **extra,
     }
     return referrals.create_referral(
-        world.users["keyworker"], world.client_obj, data, at=at("2026-11-27", "09:00")
+        w.users["keyworker"], w.client_obj, data, at=at("2026-11-27", "09:00")
     )
 
 
@@ -87,11 +87,11 @@ PATH = {
 }
 
 
-def in_state(world, state: str):
+def in_state(w, state: str):
     """A referral driven to `state` through the services (sent on Friday 27 November 2026)."""
-    r = draft(world)
+    r = draft(w)
     times = iter([at("2026-11-27", "10:00"), at("2026-11-27", "15:00"), at("2026-11-30", "11:00")])
     for action, who, kw in PATH[state]:
-        r = referrals.move(world.users[who], r, action, at=next(times), **kw)
+        r = referrals.move(w.users[who], r, action, at=next(times), **kw)
     assert r.state == state
     return r
