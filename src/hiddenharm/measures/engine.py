@@ -31,6 +31,7 @@ from hiddenharm.measures.estimates import (
     prevalence_block,
     prevalence_for_all,
     ratio_estimate,
+    sensitivity,
 )
 from hiddenharm.measures.schema import (
     CATEGORIES,
@@ -379,6 +380,7 @@ def _estimates(
         N, n, observed = v.get("N", 0), v.get("n", 0), v.get(_TOTAL, 0)
         block: dict[str, Any] = {"observed": observed, "n": n, "N": N}
         block.update(ratio_estimate(N, n, observed, v.get("sum_sq", 0), observed))
+        block["sensitivity"] = sensitivity(N, n, block["ratio"], observed)
         np_n = v.get("np_n", 0)
         block["new_presentations"] = {
             "n": np_n,

@@ -15,6 +15,9 @@ from typing import Any
 
 Prevalence = tuple[float, float, float]  # P, P_low, P_high
 
+# The multipliers d of ``sensitivity``, as the spec writes its keys.
+SENSITIVITY_FACTORS = ("0", "0.5", "1", "1.5", "2")
+
 
 def sample_sd(n: int, total: int, sum_sq: int) -> float:
     """The sample standard deviation (n - 1 divisor) of n whole numbers, correctly rounded.
@@ -54,6 +57,26 @@ def ratio_estimate(N: int, n: int, total: int, sum_sq: int, observed: int) -> di
     if ci95 is not None:
         ci95[0] = float(max(ci95[0], observed))
     return {"ratio": ratio, "estimate": estimate, "ci95": ci95}
+
+
+def sensitivity(N: int, n: int, ratio: float | None, observed: int) -> dict[str, Any]:
+    """The estimate if the N - n individuals with no recorded number lived on average with d
+    times as many children as those recorded: ``observed + (N - n) * ratio * d``.
+
+    Computed by that formula, in that order, for every d but 0, whose value is ``observed``
+    itself (the formula's value exactly; kept a count). So ``"1"`` is the formula's float,
+    which can differ from ``estimate`` (N * ratio) in the last bit. With n = 0 (no ratio)
+    every value but ``"0"`` is null.
+    """
+    out: dict[str, Any] = {}
+    for key in SENSITIVITY_FACTORS:
+        if key == "0":
+            out[key] = observed
+        elif ratio is None:
+            out[key] = None
+        else:
+            out[key] = observed + (N - n) * ratio * float(key)
+    return out
 
 
 def prevalence_block(

@@ -9,8 +9,9 @@ one come from the same numbers. Precisely as the spec reads:
   completeness and currency numerators are one-way (drug, alcohol); where a row or column
   has exactly one suppressed cell, its smallest other non-zero cell is suppressed too,
   repeating rows then columns until nothing changes, ties to the first cell in spec order;
-- parental-status groups, rates, ratios, estimates, intervals and p, k, c built on a
-  suppressed count become None.
+- parental-status groups, rates, ratios, estimates, intervals, ``sensitivity`` values and
+  p, k, c built on a suppressed count become None (``sensitivity."0"`` is ``observed``:
+  None with it, and only with it).
 """
 
 from __future__ import annotations
@@ -102,6 +103,13 @@ def _estimates(section: dict[str, Any]) -> None:
             e[k] = None
         if hidden:
             e.update(ratio=None, estimate=None, ci95=None)
+            # every value is built on observed and the ratio; "0" is observed itself
+            sens = e.get("sensitivity")
+            if sens is not None:
+                e["sensitivity"] = {
+                    d: (v if d == "0" and "observed" not in hidden else None)
+                    for d, v in sens.items()
+                }
         new = e["new_presentations"]
         if is_small(new["n"]):
             new.update(n=None, ratio=None, estimate=None, ci95=None)

@@ -49,6 +49,15 @@ def estimate(N: int, xs: list[int], observed: int) -> dict[str, Any]:
     return {"ratio": ratio, "estimate": est, "ci95": ci}
 
 
+def sensitivity(N: int, xs: list[int]) -> dict[str, Any]:
+    """If the N - n with no number lived with d times as many children as the recorded."""
+    observed, n = sum(xs), len(xs)
+    out: dict[str, Any] = {"0": observed}
+    for d in ("0.5", "1", "1.5", "2"):
+        out[d] = None if n == 0 else observed + (N - n) * (sum(xs) / n) * float(d)
+    return out
+
+
 def reference(
     rows: dict[str, list[dict[str, Any]]],
     start: dt.date,
@@ -285,6 +294,7 @@ def reference(
         observed = sum(xs)
         block: dict[str, Any] = {"observed": observed, "n": len(xs), "N": len(group)}
         block |= estimate(len(group), xs, observed)
+        block["sensitivity"] = sensitivity(len(group), xs)
         nxs = [
             person[a]["np_childwth"]
             for a in group

@@ -49,9 +49,11 @@ def test_it_returns_the_spec_keys_as_plain_json() -> None:
         "ratio",
         "estimate",
         "ci95",
+        "sensitivity",
         "new_presentations",
         "prevalence",
     ]
+    assert list(r["estimates"]["drug"]["sensitivity"]) == ["0", "0.5", "1", "1.5", "2"]
     assert list(r["estimates"]["drug"]["new_presentations"]) == ["n", "ratio", "estimate", "ci95"]
     assert r["estimates"]["drug"]["prevalence"]["estimate"] == 10 * 1.0 * 1.0
 
