@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "hiddenharm.accounts",
     "hiddenharm.audit",
     "hiddenharm.cases",
+    "hiddenharm.safeguarding.screening",
+    "hiddenharm.safeguarding.plans",
 ]
 
 MIDDLEWARE = [

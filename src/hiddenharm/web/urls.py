@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("hiddenharm.accounts.urls")),
     path("clients/", include("hiddenharm.cases.urls")),
     path("audit/", include("hiddenharm.audit.urls")),
+    path("safeguarding/screening/", include("hiddenharm.safeguarding.screening.urls")),
+    path("safeguarding/plans/", include("hiddenharm.safeguarding.plans.urls")),
     # Staff only (Django's own checks): setting up organisations, teams and people.
     path("admin/", admin.site.urls),
 ]

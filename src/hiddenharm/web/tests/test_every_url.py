@@ -26,9 +26,17 @@ def all_views():
     return sorted(walk(get_resolver().url_patterns), key=lambda t: t[0])
 
 
+SAFEGUARDING_RECORD_KEYS = {"screening_id", "plan_id", "meeting_id"}  # screening, plans
+
+
 def url_for(name, pattern, world, other=False):
     kwargs = {}
     for key in pattern.pattern.converters:
+        if key in SAFEGUARDING_RECORD_KEYS:
+            from hiddenharm.safeguarding.plans.testing import records_for
+
+            kwargs[key] = records_for(world)[key]
+            continue
         obj = {"client_id": world.client_obj, "episode_id": world.episode, "child_id": world.child}[
             key
         ]
