@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hiddenharm.accounts",
     "hiddenharm.audit",
     "hiddenharm.cases",
+    "hiddenharm.partnership",
     "hiddenharm.safeguarding.screening",
     "hiddenharm.safeguarding.plans",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hiddenharm.accounts.urls")),
     path("clients/", include("hiddenharm.cases.urls")),
     path("audit/", include("hiddenharm.audit.urls")),
+    path("", include("hiddenharm.partnership.urls")),
     path("safeguarding/screening/", include("hiddenharm.safeguarding.screening.urls")),
     path("safeguarding/plans/", include("hiddenharm.safeguarding.plans.urls")),
     # Staff only (Django's own checks): setting up organisations, teams and people.

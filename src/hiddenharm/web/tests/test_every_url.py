@@ -7,7 +7,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hiddenharm.accounts.testing import PERSONAS
 
-PUBLIC = {"healthz", "login", "logout"}
+PUBLIC = {
+    "healthz",
+    "login",
+    "logout",
+    "partnership:public_help",
+    "partnership:public_online",
+    "partnership:exit",
+}
 POST_ONLY = {"cases:export"}
 RECORD_OWNER = {"keyworker", "manager", "data_lead"}
 
@@ -32,6 +39,9 @@ SAFEGUARDING_RECORD_KEYS = {"screening_id", "plan_id", "meeting_id"}  # screenin
 def url_for(name, pattern, world, other=False):
     kwargs = {}
     for key in pattern.pattern.converters:
+        if key in PARTNERSHIP_KEYS:
+            kwargs[key] = PARTNERSHIP_KEYS[key]()
+            continue
         if key in SAFEGUARDING_RECORD_KEYS:
             from hiddenharm.safeguarding.plans.testing import records_for
 
@@ -42,6 +52,16 @@ def url_for(name, pattern, world, other=False):
         ]
         kwargs[key] = obj.pk
     return reverse(name, kwargs=kwargs)
+
+
+def _directory_entry_pk():
+    from hiddenharm.partnership.models import DirectoryEntry
+
+    entry, _ = DirectoryEntry.objects.get_or_create(name="Helpline", defaults={"kind": "voluntary"})
+    return entry.pk
+
+
+PARTNERSHIP_KEYS = {"number": lambda: 9, "entry_id": _directory_entry_pk}
 
 
 def allowed_roles(pattern):
@@ -66,6 +86,7 @@ def test_it_refuses_every_view_to_those_who_may_not_see_it(persona, world, as_pe
         "data_lead": "data_lead",
         "commissioner": "commissioner",
         "csc": "csc_practitioner",
+        "partnership": "partnership_admin",
         "visitor": None,
     }
     for name, pattern in all_views():
@@ -99,6 +120,8 @@ def test_it_shows_every_view_to_the_people_it_is_for(world, as_persona):
         "manager": "manager",
         "data_lead": "data_lead",
         "commissioner": "commissioner",
+        "csc_practitioner": "csc",
+        "partnership_admin": "partnership",
     }
     seen = set()
     for name, pattern in all_views():
