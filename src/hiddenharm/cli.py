@@ -23,6 +23,15 @@ app.command()(serve)
 app.command()(demo)
 
 
+def _token_commands() -> typer.Typer:
+    from hiddenharm.api.command import token_app  # imports only Typer until it runs
+
+    return token_app
+
+
+app.add_typer(_token_commands(), name="token")
+
+
 @app.command()
 def docs(
     check: bool = typer.Option(False, "--check", help="Fail if the generated docs differ."),

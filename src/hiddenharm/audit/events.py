@@ -38,7 +38,18 @@ class SignOut(Event):
 
 @dataclass(frozen=True)
 class SignInFailed(Event):
+    """The username tried (people's own account names, not clients' data), so that a data
+    lead sees attempts on their people's accounts; object_id is that person's id if known."""
+
     kind: ClassVar[str] = "sign_in_failed"
+    object_type: ClassVar[str] = "user"
+    username: str = ""
+    user_id: int | None = None
+    locked_out: bool = False
+
+    @property
+    def object_id(self) -> str:
+        return "" if self.user_id is None else str(self.user_id)
 
 
 @dataclass(frozen=True)

@@ -22,5 +22,15 @@ def _signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="hh_audit_sign_in_failed")
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
-    # The username typed is not stored: it may be a mistyped password.
-    record(events.SignInFailed())
+    # The username tried is kept (cut to the field's length) so that attempts on an account
+    # can be seen; the password never is (Django cleanses it from `credentials`).
+    from django.contrib.auth import get_user_model
+
+    username = str(credentials.get("username") or "")[:150]
+    user = get_user_model().objects.filter(username=username).only("pk").first()
+    locked = bool(getattr(request, "axes_locked_out", False))
+    record(
+        events.SignInFailed(
+            username=username, user_id=user.pk if user else None, locked_out=locked
+        )
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiddenharm.safeguarding import views_referrals
+from hiddenharm.safeguarding import views_referrals, views_sharing
 
 app_name = "safeguarding"
 urlpatterns = [
@@ -19,4 +19,18 @@ urlpatterns = [
         views_referrals.referral_move,
         name="referral_move",
     ),
+    path("clients/<int:client_id>/share/", views_sharing.share_create, name="share_create"),
+    path("sharing/", views_sharing.share_list, name="share_list"),
+    path("requests/", views_sharing.request_list, name="request_list"),
+    path("requests/new/", views_sharing.request_create, name="request_create"),
+    path("requests/<int:request_id>/", views_sharing.request_detail, name="request_detail"),
+    path("clients/<int:client_id>/break-the-glass/", views_sharing.glass_break, name="glass_break"),
+    path("break-the-glass/", views_sharing.glass_list, name="glass_list"),
+    path(
+        "break-the-glass/<int:glass_id>/reviewed/",
+        views_sharing.glass_review,
+        name="glass_review",
+    ),
+    path("protocols/", views_sharing.protocol_list, name="protocols"),
+    path("activity/", views_sharing.activity_view, name="activity"),
 ]

@@ -45,24 +45,31 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
+    "ninja",  # the API docs page's static files
+    "axes",  # sign-in throttling and lock-out
     "hiddenharm.web",
     "hiddenharm.accounts",
     "hiddenharm.audit",
     "hiddenharm.cases",
+    "hiddenharm.api",
     "hiddenharm.partnership",
     "hiddenharm.safeguarding.screening",
     "hiddenharm.safeguarding.plans",
 ]
 
 MIDDLEWARE = [
+    "hiddenharm.web.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hiddenharm.web.middleware.BodyLimitMiddleware",
+    "hiddenharm.web.middleware.HeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hiddenharm.web.urls"
@@ -100,6 +107,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after HH_SIGNIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for HH_SIGNIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("HH_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("HH_SIGNIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hiddenharm.accounts.views.locked_out"
+AXES_VERBOSE = False  # its log lines carry the username and address
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -117,11 +137,14 @@ STATICFILES_DIRS: list[Path] = []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Plain storage: the GOV.UK build is not hashed, and collectstatic is not needed to run.
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "hiddenharm.web.staticfiles.VersionedStaticFilesStorage"},
 }
 # Serve straight from the app folders too, so `serve` works without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Static URLs carry a hash of the file's content (?v=..., web/staticfiles.py), so a URL changes
+# when its file does: browsers may keep a file for a year.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 365 * 24 * 60 * 60
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -133,12 +156,18 @@ CSRF_COOKIE_SECURE = _secure
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+# Idle sessions end: each request renews the session, which lapses after this many minutes.
+SESSION_COOKIE_AGE = env_int("HH_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = env_int("HH_HSTS_SECONDS", 0)  # set once TLS is known to work
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HH_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HH_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = env_bool("HH_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes come over plain http
 if env_bool("HH_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -146,6 +175,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 HH_MAX_UPLOAD_BYTES = env_int("HH_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 HH_FIGURES_REFRESH = env_choice("HH_FIGURES_REFRESH", ("INLINE", "BACKGROUND"), "INLINE")
+# A zip's limits, read from its directory before anything is inflated, then enforced on
+# the inflated stream: entries, total uncompressed bytes, and the ratio of one entry.
+HH_MAX_ZIP_ENTRIES = env_int("HH_MAX_ZIP_ENTRIES", 100)
+HH_MAX_UNZIPPED_BYTES = env_int("HH_MAX_UNZIPPED_BYTES", 2 * 1024 * 1024 * 1024)
+HH_MAX_ZIP_RATIO = env_int("HH_MAX_ZIP_RATIO", 200)
+# The API: requests a minute per token (429 with Retry-After past it).
+HH_API_RATE = env_str("HH_API_RATE") or "120/min"
 
 # Error reports never include request bodies (they hold clients' details).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "hiddenharm.web.logs.NoPersonalDataFilter"
@@ -154,11 +190,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_personal_data": {"()": "hiddenharm.web.logs.StripRequestFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"json": {"()": "hiddenharm.web.logs.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "json",
             "filters": ["no_personal_data"],
         }
     },

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hiddenharm.api.api import api
 from hiddenharm.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("account/", include("hiddenharm.api.urls")),
     path("", include("hiddenharm.accounts.urls")),
     path("clients/", include("hiddenharm.cases.urls")),
     path("audit/", include("hiddenharm.audit.urls")),

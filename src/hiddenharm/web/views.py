@@ -13,13 +13,27 @@ from hiddenharm.accounts import access
 @require_GET
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise. Says nothing else."""
+    """200 while the process answers (a liveness probe): touches nothing else."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """200 when the database answers and every migration is applied (a readiness probe),
+    503 otherwise. Says nothing else."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    if pending:
+        return HttpResponse("migrations pending\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

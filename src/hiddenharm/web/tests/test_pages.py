@@ -9,18 +9,37 @@ from hiddenharm.web.logs import NoPersonalDataFilter, StripRequestFilter
 
 
 @pytest.mark.django_db
-def test_it_answers_healthz_when_the_database_answers(client):
-    response = client.get("/healthz")
+def test_it_answers_healthz_while_the_process_runs(client):
+    with mock.patch("hiddenharm.web.views.connection") as conn:
+        conn.cursor.side_effect = Exception("down")
+        response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
 
 
 @pytest.mark.django_db
-def test_it_answers_503_when_the_database_does_not(client):
+def test_it_answers_readyz_when_the_database_answers_and_is_migrated(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_it_answers_readyz_503_when_the_database_does_not(client):
     with mock.patch("hiddenharm.web.views.connection") as conn:
         conn.cursor.side_effect = Exception("down")
-        response = client.get("/healthz")
+        response = client.get("/readyz")
     assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_it_answers_readyz_503_when_migrations_are_pending(client):
+    with mock.patch(
+        "django.db.migrations.executor.MigrationExecutor.migration_plan", return_value=[1]
+    ):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert b"migrations" in response.content
 
 
 @pytest.mark.django_db
