@@ -182,6 +182,12 @@ def load_demo(episodes: int = DEMO_EPISODES, seed: int = 0, today: dt.date | Non
                 profile__team=team, profile__role=Role.KEYWORKER
             ).first()
             Client.objects.filter(pk__in=unassigned[t::2]).update(team=team, keyworker=keyworker)
+    from hiddenharm.safeguarding.demo import load_safeguarding_demo
+
+    users.extend(load_safeguarding_demo(providers, csc, today)["users"])
+    from hiddenharm.partnership.demo import load_partnership_demo
+
+    load_partnership_demo(partnership, User.objects.get(username="partnership"), today)
     return {
         "providers": len(providers),
         "clients": Client.objects.filter(provider__in=providers.values()).count(),
