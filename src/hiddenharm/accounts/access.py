@@ -506,22 +506,6 @@ def get_meeting_for_user(request, meeting_id, *, write: bool = False):
     return _through_client(request, meeting.filter(pk=meeting_id).first(), write)
 
 
-# --- the HTTP API (api app) ---------------------------------------------------------
-
-# Who may hold an API token: everyone whose role has something to do through the API.
-API_ROLES = (Role.KEYWORKER, Role.MANAGER, Role.DATA_LEAD, Role.COMMISSIONER, Role.CSC)
-SUBMISSION_ROLES = (Role.DATA_LEAD, Role.COMMISSIONER)
-
-
-def submissions_for(user):
-    """The API submissions `user` may see: those of their own organisation (data leads and
-    commissioners); PermissionDenied for other roles."""
-    from hiddenharm.api.models import Submission
-
-    profile = require_role(user, *SUBMISSION_ROLES)
-    return Submission.objects.filter(organisation_id=profile.organisation_id)
-
-
 # --- navigation ---------------------------------------------------------------------
 
 
@@ -545,8 +529,6 @@ def navigation(user) -> list[dict[str, str]]:
         add("exchange", "Import and export", "cases:exchange")
     if profile.role in AUDIT_ROLES:
         add("audit", "Audit trail", "audit:events")
-    if profile.role in API_ROLES:
-        add("api-tokens", "API tokens", "api:tokens")
     if profile.role in API_ROLES:
         add("api-tokens", "API tokens", "api:tokens")
     if profile.role in PARTNERSHIP_ROLES:
