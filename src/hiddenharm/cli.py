@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from hiddenharm.extract.command import validate
@@ -45,7 +47,38 @@ def docs(
         raise typer.Exit(1)
 
 
+def _arrow_without_pandas(argv: list[str]) -> None:
+    """Tell pyarrow, before its first call, that there is no pandas in this process.
+
+    pyarrow imports pandas (about a second) on the first `pa.array`, `pa.scalar` or compute
+    call with a Python value, only to ask whether the value is a pandas object; none of these
+    commands hands it one. With `import pandas` failing once, pyarrow remembers "no pandas"
+    and never looks again; an explicit conversion to pandas would still import it. Not for
+    the Spark engine, whose PySpark does hand pyarrow pandas objects.
+    """
+    if "pandas" in sys.modules or "spark" in argv or "--engine=spark" in argv:
+        return
+    import pyarrow as pa
+
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(blocker)
+
+
+class _NoPandas:
+    """An import finder for which pandas does not exist (used for one call, then removed)."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is not needed here", name=name)
+        return None
+
+
 def main() -> None:
+    _arrow_without_pandas(sys.argv[1:])
     app()
 
 

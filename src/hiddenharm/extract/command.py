@@ -8,18 +8,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow.compute as pc
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from hiddenharm.extract.codes import PROBLEM_TITLES, SEVERITY
-from hiddenharm.extract.engine import Progress as ProgressFn
-from hiddenharm.extract.engine import validate as run_validation
-from hiddenharm.extract.result import ValidationResult
+
+if TYPE_CHECKING:  # the engine (DuckDB, Arrow) and Rich are imported when the command runs
+    from rich.console import Console
+
+    from hiddenharm.extract.engine import Progress as ProgressFn
+    from hiddenharm.extract.result import ValidationResult
 
 SHOWN_PER_CODE = 5
 # Below this size the run takes well under a second: a progress bar would only flicker.
@@ -66,18 +65,47 @@ def validate(
             "--rejects", metavar="DIR", help="Write the rejected rows and all problems here."
         ),
     ] = None,
+    accepted: Annotated[
+        Path | None,
+        typer.Option(
+            "--accepted",
+            metavar="DIR",
+            help="File the accepted rows as Parquet in this warehouse folder, under "
+            "agency=CODE/extract=DATE/ (one folder per agency).",
+        ),
+    ] = None,
 ) -> None:
     """Validate a Hidden Harm extract (HHX-1). Exit 0: no errors; 1: rows rejected; 2: fatal."""
+    from hiddenharm.extract.engine import validate as run_validation
+
     when = as_of if isinstance(as_of, dt.date) else _parse_date(as_of)
     with _progress(path) as progress:
         result = run_validation(path, as_of=when, progress=progress)
     if rejects is not None:
         result.write_rejects(rejects)
+    if accepted is not None:
+        _file_accepted(result, accepted, path)
     if json:
         typer.echo(jsonlib.dumps(result.to_json(), ensure_ascii=False))
     else:
+        from rich.console import Console
+
         print_result(result, Console(), path=str(path), rejects=rejects)
     raise typer.Exit(result.exit_code())
+
+
+def _file_accepted(result: ValidationResult, warehouse: Path, path: Path) -> None:
+    """--accepted: the accepted tables into the warehouse; what was written, on stderr."""
+    if result.fatal:
+        typer.echo(f"Nothing filed in {warehouse}: the submission cannot be read.", err=True)
+        return
+    from hiddenharm.measures.warehouse import file_submission
+
+    filed = file_submission(result, warehouse, source=str(path))
+    if not filed:
+        typer.echo(f"Nothing filed in {warehouse}: no episode row was accepted.", err=True)
+    for f in filed:
+        typer.echo(f"Filed agency {f.agency}, extract {f.extract}: {f.path}", err=True)
 
 
 @contextmanager
@@ -86,6 +114,9 @@ def _progress(path: Path) -> Iterator[ProgressFn | None]:
     if not sys.stderr.isatty() or _size(path) < _BIG_BYTES:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -115,6 +146,8 @@ def print_result(
     result: ValidationResult, console: Console, path: str = "", rejects: Path | None = None
 ) -> None:
     """The human summary: files, counts by code, then the first problems of each code."""
+    from rich.table import Table
+
     files = Table(title=f"{path} as of {result.as_of.isoformat()}", title_justify="left")
     for name in ("file", "rows", "accepted", "rejected"):
         files.add_column(name, justify="left" if name == "file" else "right")
@@ -155,5 +188,7 @@ def print_result(
 
 
 def _first_of(result: ValidationResult, code: str) -> list[dict[str, Any]]:
+    import pyarrow.compute as pc
+
     mask = pc.equal(result.problems.column("code"), code)
     return result.problems.filter(mask).slice(0, SHOWN_PER_CODE).to_pylist()
