@@ -218,32 +218,48 @@ def trend_lines(rows: list[dict[str, Any]], target: float, panels: list[str]) ->
 
 
 def estimate_intervals(rows: list[dict[str, Any]]) -> alt.TopLevelMixin:
-    """Point estimates with their 95% intervals, and the observed lower bound.
+    """Point estimates with their 95% intervals, the observed lower bound, and the range
+    from it to the figure if the unrecorded lived with twice as many children.
 
-    rows: {type, method, value, lo, hi} (value None: not shown).
+    rows: {type, method, kind, value, lo, hi, label, at}. ``kind`` "point": a point at
+    ``value`` on a thin rule from ``lo`` to ``hi`` (value None: not shown); "range": a wide,
+    pale band from ``lo`` to ``hi``; "tick": a tick at ``value`` on its method's row (the
+    range's multipliers). ``label`` is written at ``at``.
     """
-    values = [r for r in rows if r.get("value") is not None]
+    values = [
+        r
+        for r in rows
+        if (r.get("value") if r.get("kind", "point") != "range" else r.get("hi")) is not None
+    ]
     methods = list(dict.fromkeys(r["method"] for r in rows))
     types = list(dict.fromkeys(r["type"] for r in rows))
-    base = alt.Chart().encode(
-        y=alt.Y("method:N", sort=methods, title=None),
-        color=alt.Color(
-            "method:N",
-            sort=methods,
-            legend=None,
-            scale=alt.Scale(range=[DARK, BLUE, ORANGE, "#00703c"]),
-        ),
+    palette = [DARK, "#00703c", BLUE, ORANGE, "#4c2c92"]
+    colour = alt.Color(
+        "method:N", sort=methods, legend=None, scale=alt.Scale(domain=methods, range=palette)
     )
-    rules = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("lo:Q", title="Children", scale=alt.Scale(zero=False)), x2="hi:Q"
+    base = alt.Chart().encode(y=alt.Y("method:N", sort=methods, title=None), color=colour)
+    x = alt.X("lo:Q", title="Children", scale=alt.Scale(zero=False))
+    is_point = alt.datum.kind == "point"
+    band = (
+        base.transform_filter(alt.datum.kind == "range")
+        .mark_rule(strokeWidth=10, opacity=0.35)
+        .encode(x=x, x2="hi:Q")
     )
-    points = base.mark_point(filled=True, size=70).encode(x="value:Q")
-    labels = base.mark_text(align="left", dx=6, dy=-8, fontSize=10).encode(
-        x="value:Q", text="label:N"
+    ticks = (
+        base.transform_filter(alt.datum.kind == "tick")
+        .mark_tick(thickness=2, size=14)
+        .encode(x="value:Q")
+    )
+    rules = base.transform_filter(is_point).mark_rule(strokeWidth=2).encode(x=x, x2="hi:Q")
+    points = base.transform_filter(is_point).mark_point(filled=True, size=70).encode(x="value:Q")
+    labels = (
+        base.transform_filter(alt.datum.kind != "tick")
+        .mark_text(align="left", dx=6, dy=-10, fontSize=10)
+        .encode(x="at:Q", text="label:N")
     )
     return (
-        alt.layer(rules, points, labels, data=alt.Data(values=values))
-        .properties(width=WIDTH - 230, height=alt.Step(24))
+        alt.layer(band, ticks, rules, points, labels, data=alt.Data(values=values))
+        .properties(width=WIDTH - 260, height=alt.Step(28))
         .facet(
             row=alt.Row(
                 "type:N", sort=types, title=None, header=alt.Header(labelAngle=0, labelAlign="left")

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from hiddenharm.reports import text, view
+from hiddenharm.reports import estimates_view, text, view
 from hiddenharm.reports.build import DEFAULT_TARGET, spec_json
 
 
@@ -65,6 +65,7 @@ def context(
         "sections": view.sections(report, goal),
         "submission": view.submission_table(report),
         "files": meta.get("files") or {},
+        "sim": estimates_view.simulation_figures(),
     }
 
 

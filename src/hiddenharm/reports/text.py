@@ -231,20 +231,7 @@ def _children(report: Mapping[str, Any]) -> list[str]:
     est = split(report, "estimates", "all")
     if not est:
         return []
-    out = [
-        f"At least {count(est.get('observed'))} children live with adults in treatment: the "
-        "sum of the numbers recorded, so a lower bound."
-    ]
-    if est.get("estimate") is not None:
-        ci = est.get("ci95")
-        interval = (
-            f" (95% interval {number(ci[0])} to {number(ci[1])})" if ci and None not in ci else ""
-        )
-        out.append(
-            f"Allowing for clients whose number is not recorded, an estimated "
-            f"{number(est['estimate'])} children{interval} live with the "
-            f"{count(est.get('N'))} adults in treatment."
-        )
+    out = _range_findings(est)
     cal = split(report, "children", "all")
     csc = cal.get("CSCSTAT") or {}
     if cal.get("total"):
@@ -258,6 +245,49 @@ def _children(report: Mapping[str, Any]) -> list[str]:
             line += f"; of these, {join_words(plans)}"
         out.append(line + ".")
     return out
+
+
+def _range_findings(est: Mapping[str, Any]) -> list[str]:
+    """The children living with adults in treatment: the range first (observed to the figure
+    at twice as many), then the estimate with what its interval assumes."""
+    observed, big_n, n = est.get("observed"), est.get("N"), est.get("n")
+    sens = est.get("sensitivity") or {}
+    high = sens.get("2")
+    if n is not None and big_n is not None and n == big_n and big_n:
+        return [
+            f"Every one of the {count(big_n)} adults in treatment has a number recorded: "
+            f"{count(observed)} children live with them."
+        ]
+    if observed is None or high is None or n is None or big_n is None:
+        out = [
+            f"At least {count(observed)} children live with adults in treatment: the sum of "
+            "the numbers recorded, so a lower bound."
+        ]
+        if est.get("estimate") is not None:  # a report made before the range existed
+            out.append(
+                f"Allowing for clients whose number is not recorded, an estimated "
+                f"{number(est['estimate'])} children{_ci_words(est.get('ci95'))} live with "
+                f"the {count(big_n)} adults in treatment."
+            )
+        return out
+    out = [
+        f"Between {count(observed)} and {number(high)} children live with the "
+        f"{count(big_n)} adults in treatment: at least {count(observed)} are recorded, and "
+        f"if the {count(big_n - n)} clients whose number is not recorded lived with twice as "
+        f"many children as those recorded, the figure would be {number(high)}."
+    ]
+    if est.get("estimate") is not None:
+        out.append(
+            f"If those clients are like the ones recorded, the estimate is "
+            f"{number(est['estimate'])}{_ci_words(est.get('ci95'))}: an interval that holds "
+            "only if whether a number is recorded has nothing to do with how many children "
+            "a client lives with."
+        )
+    return out
+
+
+def _ci_words(ci: Any) -> str:
+    return f" (95% interval {number(ci[0])} to {number(ci[1])})" if ci and None not in ci else ""
 
 
 def _parents(report: Mapping[str, Any]) -> list[str]:

@@ -116,6 +116,10 @@ def sample_report() -> dict[str, Any]:
             "ratio": ratio,
             "estimate": e,
             "ci95": [max(obs, e * 0.9), e * 1.1],
+            "sensitivity": {
+                d: obs if d == "0" else obs + (big_n - n) * ratio * float(d)
+                for d in ("0", "0.5", "1", "1.5", "2")
+            },
             "new_presentations": {
                 "n": n // 2,
                 "ratio": ratio * 1.05,

@@ -96,8 +96,14 @@ def test_it_marks_agencies_below_the_target(report: dict[str, Any], detailed_htm
 def test_it_writes_headlines_from_the_figures(report: dict[str, Any]) -> None:
     text = " ".join(findings(report, 0.9))
     assert "600 people were in treatment: 420 for drugs and 180 for alcohol" in text
-    assert "At least 182 children live with adults in treatment" in text
-    assert "an estimated 204 children (95% interval 184 to 224)" in text
+    # the range first (observed to twice as many: 182 + 64 * 0.34 * 2), then the interval
+    assert "Between 182 and 226 children live with the 600 adults in treatment" in text
+    assert (
+        "if the 64 clients whose number is not recorded lived with twice as many children as "
+        "those recorded, the figure would be 226"
+    ) in text
+    assert "the estimate is 204 (95% interval 184 to 224)" in text
+    assert text.index("Between 182 and 226") < text.index("95% interval")
     assert "16 on a child protection plan and 10 looked after" in text
 
 
@@ -129,7 +135,8 @@ def test_it_states_nothing_about_a_count_it_does_not_have(report: dict[str, Any]
     r["estimates"]["all"].update(estimate=None, ci95=None)
     r["currency"]["all"].update(up_to_date=None, rate=None)
     text = " ".join(findings(r, 0.9))
-    assert "an estimated" not in text
+    assert "an estimated" not in text and "the estimate is" not in text
+    assert "Between 182 and 226" in text  # the range does not need the estimate
     assert "too small to publish" in text
 
 
