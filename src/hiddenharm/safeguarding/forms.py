@@ -106,7 +106,7 @@ class ReferralForm(forms.Form):
     team = forms.ChoiceField(label="Children's social care team", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, client, teams, pregnant=False, **kwargs):
+    def __init__(self, *args, client, teams, pregnancy=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["children"].choices = [
             (
@@ -118,7 +118,7 @@ class ReferralForm(forms.Form):
         self.fields["team"].choices = [("", "Choose a team")] + [
             (str(t.pk), f"{t.name} ({t.la_code})") for t in teams
         ]
-        if not pregnant:
+        if pregnancy is None:
             self.fields["unborn_edd"].help_text += " (no pregnancy is recorded for this client)"
         self.helper = helper_for(self, "Save as a draft")
 

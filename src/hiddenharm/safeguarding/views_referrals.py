@@ -76,8 +76,12 @@ def referral_list(request):
 
 
 def _form_context(client):
-    pregnant = Pregnancy.objects.filter(client=client, edd__gte=timezone.localdate()).exists()
-    return {"client": client, "teams": referrals.csc_teams(), "pregnant": pregnant}
+    pregnancy = (
+        Pregnancy.objects.filter(client=client, edd__gte=timezone.localdate())
+        .order_by("edd")
+        .first()
+    )
+    return {"client": client, "teams": referrals.csc_teams(), "pregnancy": pregnancy}
 
 
 def _apply_errors(form, exc: referrals.ReferralInvalid) -> None:
@@ -89,7 +93,12 @@ def _apply_errors(form, exc: referrals.ReferralInvalid) -> None:
 def referral_create(request, client_id):
     client, _ = access.get_client_for_user(request, client_id, write=True)
     record_view(request, client.pk, "referral_create")
-    form = ReferralForm(request.POST or None, **_form_context(client))
+    context = _form_context(client)
+    initial = {}
+    if request.GET.get("prebirth") and context["pregnancy"] is not None:
+        # The pre-birth pathway: the unborn child, due on the pregnancy's expected date.
+        initial = {"unborn_edd": context["pregnancy"].edd, "concerns": ["UNBORN"]}
+    form = ReferralForm(request.POST or None, initial=initial, **context)
     if request.method == "POST" and form.is_valid():
         try:
             referral = referrals.create_referral(request.user, client, form.service_data())

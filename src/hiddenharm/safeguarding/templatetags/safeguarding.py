@@ -28,8 +28,12 @@ def safeguarding_client_panel(context, client):
     )
     for r in shown:
         r.state_tag = codes.STATE_TAGS[r.state]
+    from hiddenharm.cases.models import Pregnancy
+
+    expecting = Pregnancy.objects.filter(client=client, edd__gte=timezone.localdate()).exists()
     return {
         "client": client,
+        "expecting": expecting,
         "referrals": shown,
         "can_write": access.can_write(user),
         "shares": access.sharing_scope(user).filter(client=client)[:5]

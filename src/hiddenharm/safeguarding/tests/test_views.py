@@ -265,3 +265,36 @@ def test_it_flags_a_protocol_past_its_review_date(sg, client):
     sign_in(client, sg.users["commissioner"])
     page = client.get(reverse("safeguarding:protocols")).content.decode()
     assert page.count("Review overdue") == 1 and "Protocol B" in page
+
+
+@pytest.mark.django_db
+def test_it_starts_a_pre_birth_referral_from_the_pregnancy(sg, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hiddenharm.cases.models import Pregnancy
+
+    edd = timezone.localdate() + dt.timedelta(days=90)
+    Pregnancy.objects.create(client=sg.client_obj, recorded_on=timezone.localdate(), edd=edd)
+    sign_in(client, sg.users["keyworker"])
+    record = client.get(reverse("cases:client_detail", args=[sg.client_obj.pk]))
+    assert b"Make a pre-birth referral" in record.content
+    form = client.get(
+        reverse("safeguarding:referral_create", args=[sg.client_obj.pk]) + "?prebirth=1"
+    )
+    assert form.context["form"].initial == {"unborn_edd": edd, "concerns": ["UNBORN"]}
+    r = referrals.create_referral(
+        sg.users["keyworker"],
+        sg.client_obj,
+        {
+            "unborn_edd": edd,
+            "concerns": ["UNBORN", "PARENTAL_SUBSTANCE_USE"],
+            "description": "Using heroin in pregnancy; not booked with a midwife",
+            "consent": "GIVEN",
+            "team": sg.csc_team,
+        },
+    )
+    r = referrals.move(sg.users["keyworker"], r, "send")
+    assert referrals.referral_json(r)["unborn"] == {"edd": edd.isoformat()}
+    assert r.number_of_children == 1
