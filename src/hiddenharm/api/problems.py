@@ -113,4 +113,6 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if exc.status_code == 400:  # ninja's "Cannot parse request body": the spec's 422
+            return response(invalid("body", "The body does not parse: send JSON (UTF-8)."))
         return response(Problem(exc.status_code, str(exc)))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from ninja import Router
+from ninja.responses import Status
 
 from hiddenharm.accounts import access
 from hiddenharm.api import events
@@ -131,7 +132,7 @@ def referral_create(request, payload: ReferralIn):
         raise _invalid(e.errors) from None
     except PermissionDenied as e:
         raise Problem(403, str(e)) from None
-    return 201, svc.referral_json(_visible(request, referral.pk))
+    return Status(201, svc.referral_json(_visible(request, referral.pk)))
 
 
 def _move(request, referral_id: int, action: str, **kw):
