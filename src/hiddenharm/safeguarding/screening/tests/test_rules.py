@@ -9,27 +9,11 @@ from pathlib import Path
 import pytest
 
 from hiddenharm.safeguarding.screening import rules
+from hiddenharm.safeguarding.screening.demo import CALM
 
 DOC = json.loads(
     (Path(__file__).resolve().parents[1] / "questions" / "default-v1.json").read_text()
 )
-
-CALM = {
-    "children_ages": "7 and 9",
-    "under_five": "NO",
-    "storage": "LOCKED",
-    "use_while_caring": "NEVER",
-    "injecting": "NO",
-    "other_adults_using": "NO",
-    "domestic_abuse": "NO",
-    "mental_health": "NO",
-    "parenting": "MET",
-    "school_attendance": "REGULAR",
-    "other_services": ["GP", "SCHOOL"],
-    "pregnancy": "NO",
-    "antenatal_care": "NOT_PREGNANT",
-    "notes": "",
-}
 
 
 def answers(**changes):

@@ -12,8 +12,8 @@ from django.urls import reverse
 from hiddenharm.audit.models import AuditEvent
 from hiddenharm.cases.models import Client, Episode, HiddenHarmRecord, Pregnancy
 from hiddenharm.safeguarding.screening import services
+from hiddenharm.safeguarding.screening.demo import CALM
 from hiddenharm.safeguarding.screening.models import QuestionSet, Screening
-from hiddenharm.safeguarding.screening.tests.test_rules import CALM
 
 TODAY = dt.date(2025, 3, 3)
 pytestmark = pytest.mark.django_db
