@@ -520,6 +520,7 @@ def navigation(user) -> list[dict[str, str]]:
 
     if profile.role in WORKLIST_ROLES:
         add("worklist", "Worklist", "cases:worklist")
+        add("caseload", "Caseload", "cases:caseload")
         add("clients", "Find a client", "cases:client_search")
     if profile.role in SAFEGUARDING_ROLES:
         add("referrals", "Referrals", "safeguarding:referrals")

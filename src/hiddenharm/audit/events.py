@@ -29,11 +29,13 @@ class Event:
 @dataclass(frozen=True)
 class SignIn(Event):
     kind: ClassVar[str] = "sign_in"
+    label: ClassVar[str] = "Signed in"
 
 
 @dataclass(frozen=True)
 class SignOut(Event):
     kind: ClassVar[str] = "sign_out"
+    label: ClassVar[str] = "Signed out"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class SignInFailed(Event):
 @dataclass(frozen=True)
 class ViewClient(Event):
     kind: ClassVar[str] = "view_client"
+    label: ClassVar[str] = "Viewed a client's record"
     object_type: ClassVar[str] = "client"
     client_id: int
     page: str = "record"
@@ -67,6 +70,7 @@ class ViewClient(Event):
 @dataclass(frozen=True)
 class ViewChild(Event):
     kind: ClassVar[str] = "view_child"
+    label: ClassVar[str] = "Viewed a child's record"
     object_type: ClassVar[str] = "child"
     child_id: int
     client_id: int
@@ -81,6 +85,7 @@ class Search(Event):
     """A search for a client: the count found, never the terms (they are identifiers)."""
 
     kind: ClassVar[str] = "search"
+    label: ClassVar[str] = "Searched for a client"
     found: int
 
 
@@ -89,6 +94,7 @@ class Change(Event):
     """A record created or changed: which record and which fields, not their values."""
 
     kind: ClassVar[str] = "change"
+    label: ClassVar[str] = "Recorded or corrected a record"
     record_type: str
     record_id: int
     action: str  # "create" or "update"
@@ -108,6 +114,7 @@ class Change(Event):
 @dataclass(frozen=True)
 class Export(Event):
     kind: ClassVar[str] = "export"
+    label: ClassVar[str] = "Exported the records"
     object_type: ClassVar[str] = "organisation"
     organisation_id: int
     rows: dict = field(default_factory=dict)  # table -> rows
@@ -121,6 +128,7 @@ class Export(Event):
 @dataclass(frozen=True)
 class Import(Event):
     kind: ClassVar[str] = "import"
+    label: ClassVar[str] = "Imported an extract"
     object_type: ClassVar[str] = "organisation"
     organisation_id: int
     sha256: str
@@ -135,6 +143,7 @@ class Import(Event):
 @dataclass(frozen=True)
 class ViewFigures(Event):
     kind: ClassVar[str] = "view_figures"
+    label: ClassVar[str] = "Viewed the figures"
     providers: tuple[int, ...] = ()
     output: str = "dashboard"
 
@@ -145,6 +154,7 @@ class ViewFigures(Event):
 @dataclass(frozen=True)
 class ViewAudit(Event):
     kind: ClassVar[str] = "view_audit"
+    label: ClassVar[str] = "Read the audit trail"
     filters: dict = field(default_factory=dict)
 
 

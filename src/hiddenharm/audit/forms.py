@@ -5,8 +5,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 
 from hiddenharm.audit.events import KINDS, label_of
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+from hiddenharm.cases.forms import date_field
 
 
 class EventFilterForm(forms.Form):
@@ -24,23 +23,18 @@ class EventFilterForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
     )
-    # Typed dates as the extract takes them; a GOV.UK text input, not the browser's picker.
-    date_from = forms.DateField(
-        label="From",
+    client_ref = forms.CharField(
+        label="Client reference",
         required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 2026-04-01 or 01/04/2026",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=DATE_FORMATS,
+        max_length=20,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # GOV.UK date inputs, the one date handling of the forms and filters
+        self.fields["date_from"] = date_field("From", required=False, hint="For example, 1 4 2026")
+        self.fields["date_to"] = date_field("To", required=False, hint="")
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template writes it (never into a GET query)

@@ -5,36 +5,90 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from hiddenharm.accounts.models import LA_RE, Organisation
 from hiddenharm.cases import rules
+from hiddenharm.cases.models import OUTCOMES
 from hiddenharm.extract import codes
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the two forms HHX-1 accepts
-DATE_HINT = "For example, 27/03/2024 or 2024-03-27"
+DATE_HINT = "For example, 27 3 2024"
 REF_HINT = "Up to 20 characters, as in your case system"
+EARLIEST, LATEST = 1900, 2100  # a year outside is a typing slip (0001, 9999), never a date
 
 
 def today() -> dt.date:
     return timezone.localdate()
 
 
-def date_field(label: str, required: bool = True, hint: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=hint,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, like 27/03/2024",
-        },
-    )
+class DateWidget(DateInputWidget):
+    """Day, month and year boxes; a single `name=` value (a link, a script, an older form)
+    in either of the extract's formats (2024-03-27, 27/03/2024) is split into the three."""
+
+    def value_from_datadict(self, data, files, name):
+        if not any(f"{name}_{i}" in data for i in range(3)) and name in data:
+            return split_date(data.get(name) or "")
+        return super().value_from_datadict(data, files, name)
+
+
+def split_date(text: str) -> list[str]:
+    text = text.strip()
+    if not text:
+        return ["", "", ""]
+    for sep, order in (("-", (2, 1, 0)), ("/", (0, 1, 2))):
+        parts = text.split(sep)
+        if len(parts) == 3:
+            return [parts[order[0]], parts[order[1]], parts[order[2]]]
+    return ["x", "x", "x"]  # not a date in any form: "must be a real date"
+
+
+class DateField(DateInputField):
+    """GOV.UK date input (day, month, year), the one date handling of the forms and filters:
+    a blank, partial, impossible (31 2 2024) or implausible (year 0001 or 9999) date is a
+    message next to the field, never an exception further on."""
+
+    def __init__(self, *, label: str, required: bool = True, help_text: str = DATE_HINT):
+        super().__init__(label=label, required=required, help_text=help_text, widget=DateWidget)
+        what = label[0].lower() + label[1:]
+        self.what = what
+        self.error_messages.update(
+            {
+                "required": f"Enter the {what}",
+                "incomplete": f"The {what} must include a day, a month and a year",
+                "invalid": f"The {what} must be a real date",
+            }
+        )
+        for sub, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            sub.validators = [
+                RegexValidator(r"^\s*[0-9]{1,4}\s*$", f"The {what} must be a real date")
+            ]
+            sub.error_messages["incomplete"] = f"The {what} must include a {name}"
+
+    def compress(self, data_list):
+        day, month, year = (str(v or "").strip() for v in data_list)
+        if not (day or month or year):
+            return None
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if len(year) != 4:
+            raise ValidationError("The year must be 4 digits, like 2024", code="invalid")
+        if not EARLIEST <= int(year) <= LATEST:
+            raise ValidationError(f"The year must be from {EARLIEST} to {LATEST}", code="invalid")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def date_field(label: str, required: bool = True, hint: str = DATE_HINT) -> DateField:
+    return DateField(label=label, required=required, help_text=hint)
 
 
 def helper_for(form, submit_label: str) -> FormHelper:
@@ -95,11 +149,29 @@ def initial_field(label: str) -> forms.CharField:
 
 
 class GovForm(forms.Form):
+    """A GOV.UK form. With `instance=`, it corrects that record: it starts from the
+    record's values (`initial_for`) and carries the version it was read at, which the
+    service refuses when the record has changed since."""
+
     submit_label = "Save"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {**self.initial_for(instance), "version": instance.version}
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
         self.helper = helper_for(self, self.submit_label)
+
+    @classmethod
+    def initial_for(cls, obj) -> dict:
+        """The form's values for a record as it is (to correct it, or to compare)."""
+        return {name: getattr(obj, name) for name in cls.base_fields if hasattr(obj, name)}
+
+    def others(self, qs):
+        """`qs` without the record being corrected (for the unique checks)."""
+        return qs.exclude(pk=self.instance.pk) if self.instance is not None else qs
 
     def _clean_printable_ref(self, name: str) -> str:
         value = self.cleaned_data[name].strip()
@@ -170,12 +242,15 @@ class ClientForm(GovForm):
             .order_by("username")
         )
         self.fields["keyworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance is not None:  # a correction: the team and keyworker are assigned
+            del self.fields["team"], self.fields["keyworker"]
+            self.helper = helper_for(self, "Save correction")
 
     def clean_client_ref(self):
         value = self._clean_printable_ref("client_ref")
         from hiddenharm.cases.models import Client
 
-        if Client.objects.filter(provider=self.provider, client_ref=value).exists():
+        if self.others(Client.objects.filter(provider=self.provider, client_ref=value)).exists():
             raise forms.ValidationError("A client with this reference already exists")
         return value
 
@@ -205,7 +280,9 @@ class ClientForm(GovForm):
         keys = ("first_initial", "surname_initial", "dob", "sex")
         if all(data.get(k) for k in keys):
             self.duplicates = list(
-                Client.objects.filter(provider=self.provider, **{k: data[k] for k in keys})
+                self.others(
+                    Client.objects.filter(provider=self.provider, **{k: data[k] for k in keys})
+                )
             )
             if self.duplicates and not data.get("not_a_duplicate"):
                 self.add_error(
@@ -217,6 +294,15 @@ class ClientForm(GovForm):
 
 
 # --- the Hidden Harm items --------------------------------------------------------
+
+
+def items_initial(obj) -> dict:
+    return {
+        "prntstat": obj.prntstat,
+        "childwth": obj.childwth,
+        "pregnant": obj.pregnant,
+        "earlyhlp": obj.earlyhlp_codes,
+    }
 
 
 class ItemsMixin:
@@ -326,14 +412,19 @@ class EpisodeForm(ItemsMixin, GovForm):
         self.client = client
         super().__init__(*args, **kwargs)
         self.fields["setting"].initial = codes.SETTING_DEFAULT
-        self.add_item_fields(client.sex, children_with_client=children_with_client)
+        if self.instance is None:
+            self.add_item_fields(client.sex, children_with_client=children_with_client)
+        else:  # correcting the episode's details; the items are corrected on their own form
+            self.submit_label = "Save correction"
+            del self.fields["hh_date"]
         self.helper = helper_for(self, self.submit_label)
 
     def clean_episode_ref(self):
         value = self._clean_printable_ref("episode_ref")
         from hiddenharm.cases.models import Episode
 
-        if Episode.objects.filter(provider_id=self.client.provider_id, episode_ref=value).exists():
+        same = Episode.objects.filter(provider_id=self.client.provider_id, episode_ref=value)
+        if self.others(same).exists():
             raise forms.ValidationError("An episode with this reference already exists")
         return value
 
@@ -345,8 +436,14 @@ class EpisodeForm(ItemsMixin, GovForm):
             triaged=data.get("triaged"),
             care_plan_start=data.get("care_plan_start"),
             hh_date=data.get("hh_date"),
+            discharged=self.instance.discharged if self.instance is not None else None,
             today=today(),
         ).items():
+            if name not in self.fields:  # the discharge date: say so on the dates moved
+                name, message = (
+                    "care_plan_start",
+                    f"{message} ({self.instance.discharged:%d/%m/%Y})",
+                )
             if name not in self.errors:
                 self.add_error(name, message)
         drugs = [data.get(k) for k in ("drug1", "drug2", "drug3") if data.get(k)]
@@ -355,7 +452,8 @@ class EpisodeForm(ItemsMixin, GovForm):
                 "drug2" if data.get("drug2") in drugs[:1] else "drug3",
                 "Choose a different substance from the ones above",
             )
-        self.clean_items(data)
+        if self.instance is None:
+            self.clean_items(data)
         return data
 
 
@@ -375,14 +473,22 @@ class StartItemsForm(ItemsMixin, GovForm):
         self.add_item_fields(episode.client.sex, children_with_client=children_with_client)
         self.helper = helper_for(self, self.submit_label)
 
+    @classmethod
+    def initial_for(cls, obj) -> dict:
+        return {"hh_date": obj.recorded_on, **items_initial(obj)}
+
     def clean(self):
         data = super().clean()
         hh_date = data.get("hh_date")
-        if hh_date is not None:
+        if hh_date is not None and "hh_date" not in self.errors:
             if hh_date > today():
                 self.add_error("hh_date", "The date must be today or in the past")
             elif hh_date < self.episode.referred:
-                self.add_error("hh_date", "The date must be on or after the referral date")
+                self.add_error(
+                    "hh_date",
+                    f"The date must be on or after the referral date "
+                    f"({self.episode.referred:%d/%m/%Y})",
+                )
         self.clean_items(data)
         return data
 
@@ -400,7 +506,15 @@ class ReviewForm(ItemsMixin, GovForm):
         self.add_item_fields(
             episode.client.sex, last=last, children_with_client=children_with_client
         )
+        if self.instance is None:
+            self.fields["revdate"].initial = today()  # most reviews are recorded on the day
+        else:
+            self.submit_label = "Save correction"
         self.helper = helper_for(self, self.submit_label)
+
+    @classmethod
+    def initial_for(cls, obj) -> dict:
+        return {"revdate": obj.recorded_on, **items_initial(obj)}
 
     def clean_revdate(self):
         revdate = self.cleaned_data["revdate"]
@@ -412,7 +526,7 @@ class ReviewForm(ItemsMixin, GovForm):
         )
         if error:
             raise forms.ValidationError(error)
-        if self.episode.hh_records.filter(kind="review", recorded_on=revdate).exists():
+        if self.others(self.episode.hh_records.filter(kind="review", recorded_on=revdate)).exists():
             raise forms.ValidationError("A review on this date is already recorded")
         return revdate
 
@@ -473,13 +587,18 @@ class ChildStatusForm(GovForm):
         value = self.cleaned_data["recorded_on"]
         if value > today():
             raise forms.ValidationError("The date must be today or in the past")
-        if self.child is not None and self.child.statuses.filter(recorded_on=value).exists():
+        if (
+            self.child is not None
+            and self.others(self.child.statuses.filter(recorded_on=value)).exists()
+        ):
             raise forms.ValidationError("This child already has a record on this date")
         return value
 
 
-class ChildForm(ChildStatusForm):
-    submit_label = "Add child"
+class ChildDetailsForm(GovForm):
+    """The child: reference, year of birth, sex (corrected on their own)."""
+
+    submit_label = "Save correction"
     child_ref = ref_field("Child reference")
     year_of_birth = forms.IntegerField(
         label="Year of birth",
@@ -489,7 +608,6 @@ class ChildForm(ChildStatusForm):
         error_messages={"invalid": "Enter the year of birth as 4 digits, like 2015"},
     )
     sex = code_field("Sex", codes.SEX)
-    field_order = ["child_ref", "year_of_birth", "sex", "recorded_on", "whereabouts", "csc_status"]
 
     def __init__(self, *args, client, **kwargs):
         self.client = client
@@ -497,7 +615,7 @@ class ChildForm(ChildStatusForm):
 
     def clean_child_ref(self):
         value = self._clean_printable_ref("child_ref")
-        if self.client.children.filter(child_ref=value).exists():
+        if self.others(self.client.children.filter(child_ref=value)).exists():
             raise forms.ValidationError("This client already has a child with this reference")
         return value
 
@@ -506,6 +624,13 @@ class ChildForm(ChildStatusForm):
         if year is not None and not 1900 <= year <= today().year:
             raise forms.ValidationError(f"Enter a year from 1900 to {today().year}")
         return year
+
+
+class ChildForm(ChildDetailsForm, ChildStatusForm):
+    """A new child, with where they live and their social care status on a date."""
+
+    submit_label = "Add child"
+    field_order = ["child_ref", "year_of_birth", "sex", "recorded_on", "whereabouts", "csc_status"]
 
 
 class PregnancyForm(GovForm):
@@ -529,6 +654,20 @@ class PregnancyForm(GovForm):
         self.fields["maternity_service"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.MATERNITY
         )
+        if self.instance is not None:  # an update: the outcome, and a birth adds the child
+            self.submit_label = "Save"
+            self.fields["outcome"] = forms.ChoiceField(
+                label="Outcome",
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[("", "Still pregnant"), *OUTCOMES],
+            )
+            self.fields["outcome_on"] = date_field("Date of the outcome", required=False)
+            if self.instance.child_id is None:
+                self.fields["child_ref"] = ref_field("Child reference (if the baby was born)")
+                self.fields["child_ref"].required = False
+                self.fields["child_sex"] = code_field("The baby's sex", codes.SEX)
+            self.helper = helper_for(self, self.submit_label)
 
     def clean_recorded_on(self):
         value = self.cleaned_data["recorded_on"]
@@ -547,4 +686,96 @@ class PregnancyForm(GovForm):
             )
         if data.get("maternity_linked") and not data.get("maternity_service"):
             self.add_error("maternity_service", "Choose the maternity service you linked with")
+        outcome, when = data.get("outcome"), data.get("outcome_on")
+        if outcome and not when and "outcome_on" not in self.errors:
+            self.add_error("outcome_on", "Enter the date of the outcome")
+        if when and not outcome:
+            self.add_error("outcome", "Choose the outcome, or leave its date blank")
+        if when and (when > today() or (rec and when < rec)):
+            self.add_error("outcome_on", "The date must be between the date recorded and today")
+        if outcome == "born" and "child_ref" in self.fields:
+            ref = (data.get("child_ref") or "").strip()
+            if not ref:
+                self.add_error("child_ref", "Enter a reference for the child born")
+            elif self.client.children.filter(child_ref=ref).exists():
+                self.add_error("child_ref", "This client already has a child with this reference")
+        return data
+
+
+# --- caseloads: find by reference, filter, assign -----------------------------------
+
+
+class ReferenceSearchForm(GovForm):
+    submit_label = "Find"
+    client_ref = forms.CharField(
+        label="Client reference",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={"required": "Enter the client reference"},
+    )
+
+
+CASELOAD_FILTERS = {
+    "open": "With an open episode",
+    "children": "With children recorded",
+    "plan": "A child on a child protection plan",
+    "pregnant": "Pregnant",
+}
+
+
+class CaseloadFilterForm(forms.Form):
+    """The caseload's filters: in the query string, as they hold no personal data."""
+
+    show = forms.MultipleChoiceField(
+        label="Show only clients",
+        required=False,
+        choices=list(CASELOAD_FILTERS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("filter", "Filter", css_class="govuk-button--secondary"))
+
+
+class AssignForm(GovForm):
+    """A team and/or a keyworker for one client or for the clients ticked on a caseload."""
+
+    submit_label = "Assign"
+    team = forms.ModelChoiceField(label="Team", queryset=None, required=False)
+    keyworker = forms.ModelChoiceField(label="Keyworker", queryset=None, required=False)
+
+    def __init__(self, *args, teams, keyworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["keyworker"].queryset = keyworkers
+        self.fields["keyworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.helper = helper_for(self, self.submit_label)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("team") and not data.get("keyworker"):
+            self.add_error("team", "Choose a team, a keyworker, or both")
+        return data
+
+
+class PeriodForm(forms.Form):
+    """The figures' period, in the query string (no personal data): two GOV.UK dates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = date_field("From", required=False, hint="For example, 1 4 2025")
+        self.fields["to"] = date_field("To", required=False, hint="For example, 31 3 2026")
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: the template writes the button
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and end < start:
+            self.add_error("to", "The end of the period must be on or after its start")
         return data

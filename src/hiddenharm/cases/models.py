@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from hiddenharm.accounts.models import Organisation, Team
 from hiddenharm.extract import codes
@@ -37,6 +38,11 @@ class Client(models.Model):
     sex = models.CharField(max_length=1, choices=_choices(codes.SEX))  # SEX
     la = models.CharField("Local authority of residence", max_length=9)  # LA
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by the service on every correction; an edit form carries the version it
+    # was read at, and a save against a newer one is refused (nothing overwritten silently).
+    version = models.PositiveIntegerField(default=1)
+    # Every version of the row (who, when, what): django-simple-history, in its own table.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         constraints = [
@@ -90,6 +96,11 @@ class Episode(models.Model):
         "Discharge reason", max_length=2, blank=True, choices=_choices(codes.DISRSN)
     )  # DISRSN
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by the service on every correction; an edit form carries the version it
+    # was read at, and a save against a newer one is refused (nothing overwritten silently).
+    version = models.PositiveIntegerField(default=1)
+    # Every version of the row (who, when, what): django-simple-history, in its own table.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         constraints = [
@@ -143,6 +154,11 @@ class HiddenHarmRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by the service on every correction; an edit form carries the version it
+    # was read at, and a save against a newer one is refused (nothing overwritten silently).
+    version = models.PositiveIntegerField(default=1)
+    # Every version of the row (who, when, what): django-simple-history, in its own table.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         constraints = [
@@ -182,6 +198,11 @@ class Child(models.Model):
     year_of_birth = models.PositiveSmallIntegerField("Year of birth", null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True, choices=_choices(codes.SEX))  # CHSEX
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by the service on every correction; an edit form carries the version it
+    # was read at, and a save against a newer one is refused (nothing overwritten silently).
+    version = models.PositiveIntegerField(default=1)
+    # Every version of the row (who, when, what): django-simple-history, in its own table.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         constraints = [
@@ -207,12 +228,20 @@ class ChildStatus(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by the service on every correction; an edit form carries the version it
+    # was read at, and a save against a newer one is refused (nothing overwritten silently).
+    version = models.PositiveIntegerField(default=1)
+    # Every version of the row (who, when, what): django-simple-history, in its own table.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-recorded_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["child", "recorded_on"], name="child_status_date")
         ]
+
+
+OUTCOMES = [("born", "The baby was born"), ("ended", "The pregnancy ended")]
 
 
 class Pregnancy(models.Model):
@@ -232,10 +261,20 @@ class Pregnancy(models.Model):
         "Pre-birth safeguarding referral considered", default=False
     )
     notes = models.TextField(blank=True)
+    outcome = models.CharField("Outcome", max_length=10, blank=True, choices=OUTCOMES)
+    outcome_on = models.DateField("Date of the outcome", null=True, blank=True)
+    child = models.ForeignKey(
+        "Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # the child born, added to the client's children by the service
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by the service on every correction; an edit form carries the version it
+    # was read at, and a save against a newer one is refused (nothing overwritten silently).
+    version = models.PositiveIntegerField(default=1)
+    # Every version of the row (who, when, what): django-simple-history, in its own table.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-edd"]

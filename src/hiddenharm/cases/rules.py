@@ -68,7 +68,9 @@ def episode_date_errors(
         if start is not None and discharged < start:
             what = "care plan start" if care_plan_start else "referral date"
             errors.setdefault("discharged", f"The discharge date must be on or after the {what}")
-    if hh_date is not None and care_plan_start is None and referred and hh_date < referred:
+    # Stricter than the validator (HH005 checks it only without a care plan start): a form
+    # can ask, and items "asked" years before the referral are a typing slip.
+    if hh_date is not None and referred and hh_date < referred:
         errors.setdefault("hh_date", "The date recorded must be on or after the referral date")
     return errors
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hiddenharm.cases import (
+    views_caseload,
     views_children,
     views_clients,
     views_dashboard,
@@ -14,6 +15,20 @@ urlpatterns = [
     path("", views_clients.client_search, name="client_search"),
     path("new/", views_clients.client_create, name="client_create"),
     path("<int:client_id>/", views_clients.client_detail, name="client_detail"),
+    path("<int:client_id>/edit/", views_clients.client_edit, name="client_edit"),
+    path("episodes/<int:episode_id>/edit/", views_episodes.episode_edit, name="episode_edit"),
+    path("reviews/<int:record_id>/edit/", views_episodes.review_edit, name="review_edit"),
+    path("children/<int:child_id>/edit/", views_children.child_edit, name="child_edit"),
+    path(
+        "child-records/<int:status_id>/edit/",
+        views_children.child_status_edit,
+        name="child_status_edit",
+    ),
+    path(
+        "pregnancies/<int:pregnancy_id>/edit/",
+        views_children.pregnancy_edit,
+        name="pregnancy_edit",
+    ),
     path("<int:client_id>/episodes/new/", views_episodes.episode_create, name="episode_create"),
     path("<int:client_id>/children/new/", views_children.child_create, name="child_create"),
     path(
@@ -31,6 +46,9 @@ urlpatterns = [
         name="child_status_create",
     ),
     path("worklist/", views_worklists.worklist, name="worklist"),
+    path("caseload/", views_caseload.caseload, name="caseload"),
+    path("caseload/assign/", views_caseload.assign_many, name="assign_many"),
+    path("<int:client_id>/assign/", views_caseload.client_assign, name="client_assign"),
     path("figures/", views_dashboard.dashboard, name="dashboard"),
     path("figures/report/", views_dashboard.area_report, name="area_report"),
     path("exchange/", views_exchange.exchange, name="exchange"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,28 +11,26 @@ from hiddenharm.accounts.models import Role
 from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
 from hiddenharm.cases import figures
+from hiddenharm.cases.forms import PeriodForm
 
 
 def _period(request):
+    """(form, start, end, today): the period asked for in the query string, or the default
+    one with the form's errors when the dates given are not a real period."""
     today = timezone.localdate()
     start, end = figures.default_period(today)
-    try:
-        if request.GET.get("from"):
-            start = dt.date.fromisoformat(request.GET["from"])
-        if request.GET.get("to"):
-            end = dt.date.fromisoformat(request.GET["to"])
-    except ValueError:
-        raise Http404("Dates are YYYY-MM-DD") from None
-    if end < start:
-        raise Http404("The period ends before it starts")
-    return start, end, today
+    form = PeriodForm(request.GET if request.GET else None, initial={"from": start, "to": end})
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["from"] or start
+        end = form.cleaned_data["to"] or end
+    return form, start, end, today
 
 
 @access.role_required(*access.FIGURE_ROLES)
 def dashboard(request):
     profile = access.profile_of(request.user)
     providers = list(access.figure_providers(request.user))
-    start, end, today = _period(request)
+    period_form, start, end, today = _period(request)
     # Figures that leave a service (a commissioner's view) have small numbers suppressed,
     # and have no team breakdown; both are part of the cache key (figures.scope_key).
     publish = profile.role == Role.COMMISSIONER
@@ -62,6 +58,7 @@ def dashboard(request):
             "computed_at": computed_at,
             "cached": cached,
             "stale": stale,
+            "form": period_form,
         },
     )
 
@@ -74,7 +71,14 @@ def area_report(request):
     providers = list(access.figure_providers(request.user))
     if not providers:
         raise Http404("No providers")
-    start, end, today = _period(request)
+    period_form, start, end, today = _period(request)
+    if period_form.errors:
+        return render(
+            request,
+            "cases/period_error.html",
+            {"title": "Check the period", "form": period_form},
+            status=400,
+        )
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "pdf"):
         raise Http404
@@ -86,6 +90,12 @@ def area_report(request):
         detail=True,
         as_of=today,
         title="Hidden Harm: what the data tells us",
+    )
+    # The safeguarding section, from the case records (an extract holds no referrals).
+    from hiddenharm.safeguarding import activity
+
+    report["safeguarding"] = activity.for_providers(
+        providers, start, end, publish=profile.role == Role.COMMISSIONER
     )
     record(events.ViewFigures(providers=tuple(p.pk for p in providers), output=fmt), request)
     if fmt == "pdf":

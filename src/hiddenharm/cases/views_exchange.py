@@ -20,6 +20,7 @@ from hiddenharm.accounts import access
 from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
 from hiddenharm.cases import exchange as ex
+from hiddenharm.cases import services
 from hiddenharm.extract.codes import PROBLEM_TITLES, SEVERITY
 
 FIRST_PROBLEMS = 50
@@ -87,22 +88,8 @@ def exchange(request):
                 with open(path, "wb") as out:
                     for chunk in upload.chunks():
                         out.write(chunk)
-                outcome = ex.import_submission(
-                    path,
-                    {provider.agency_code: provider},
-                    as_of=timezone.localdate(),
-                    user=request.user,
-                )
+                outcome = services.import_file(request, path, provider, as_of=timezone.localdate())
             summary = problem_summary(outcome.result)
-            record(
-                events.Import(
-                    organisation_id=provider.pk,
-                    sha256=outcome.sha256,
-                    created=outcome.created,
-                    problems=outcome.result.counts(),
-                ),
-                request,
-            )
             form = UploadForm()
     else:
         form = UploadForm()

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiddenharm.accounts import access
-from hiddenharm.cases import worklists
+from hiddenharm.audit.trail import record
+from hiddenharm.cases import tags, worklists
+from hiddenharm.cases.events import ViewList
 from hiddenharm.cases.models import HiddenHarmRecord
 
 PAGE_SIZE = 50
@@ -31,6 +33,7 @@ def worklist(request):
     }
     counts = {k: q.count() for k, q in queries.items()}
     qs = queries[which].select_related("client", "client__keyworker", "client__team")
+    flags = tags.annotate(access.clients_for(request.user))
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = counts[which]  # already counted above: do not count twice
     page = paginator.get_page(request.GET.get("page"))
@@ -49,6 +52,13 @@ def worklist(request):
             e.todo = "care-plan review of the Hidden Harm items"
             e.fix_url = reverse("cases:review_create", args=[e.pk]) if can_write else None
         e.client_url = reverse("cases:client_detail", args=[e.client_id])
+    flagged = {c.pk: tags.of(c) for c in flags.filter(pk__in=[e.client_id for e in rows])}
+    for e in rows:
+        e.tags = flagged.get(e.client_id, [])
+    record(
+        ViewList(page="worklist", scope=scope, client_ids=tuple(e.client_id for e in rows)),
+        request,
+    )
     return render(
         request,
         "cases/worklist.html",

@@ -50,7 +50,27 @@ def test_it_refuses_a_period_that_ends_before_it_starts(as_persona, world):
     response = as_persona("manager").get(
         reverse("cases:dashboard"), {"from": "2025-01-01", "to": "2024-01-01"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 200  # a message on the page, not "Page not found"
+    assert "must be on or after its start" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"from": "0001-01-01"},
+        {"to": "9999-12-31"},
+        {"from": "2025-02-31"},
+        {"from_0": "31", "from_1": "2", "from_2": "2025"},
+        {"to_0": "1", "to_1": "1", "to_2": "0001"},
+        {"from": "yesterday"},
+    ],
+)
+def test_it_answers_a_bad_period_with_a_message(as_persona, world, period):
+    http = as_persona("manager")
+    response = http.get(reverse("cases:dashboard"), period)
+    assert response.status_code == 200 and 'id="error-summary"' in response.content.decode()
+    response = http.get(reverse("cases:area_report"), period)
+    assert response.status_code == 400 and "Check the period" in response.content.decode()
 
 
 def test_it_uses_the_rows_of_the_measures(world):

@@ -16,7 +16,7 @@ PUBLIC = {
     "partnership:public_online",
     "partnership:exit",
 }
-POST_ONLY = {"cases:export"}
+POST_ONLY = {"cases:assign_many", "cases:export"}
 RECORD_OWNER = {"keyworker", "manager", "data_lead"}
 
 
@@ -37,6 +37,7 @@ def all_views():
 
 
 SAFEGUARDING_RECORD_KEYS = {"screening_id", "plan_id", "meeting_id"}  # screening, plans
+CASE_RECORD_KEYS = {"record_id", "status_id", "pregnancy_id"}  # cases: corrections
 
 
 def url_for(name, pattern, world, other=False):
@@ -44,6 +45,11 @@ def url_for(name, pattern, world, other=False):
     for key in pattern.pattern.converters:
         if key in PARTNERSHIP_KEYS:
             kwargs[key] = PARTNERSHIP_KEYS[key]()
+            continue
+        if key in CASE_RECORD_KEYS:
+            from hiddenharm.cases.testing import records_for as case_records
+
+            kwargs[key] = case_records(world)[key]
             continue
         if key in SAFEGUARDING_RECORD_KEYS:
             from hiddenharm.safeguarding.plans.testing import records_for
