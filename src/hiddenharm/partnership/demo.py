@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from hiddenharm.accounts.models import Organisation, Profile, Role
 from hiddenharm.partnership import services
+from hiddenharm.partnership.directory import directory_kind
 from hiddenharm.partnership.models import DirectoryEntry, MarkerEvidence, RecommendationStatus
 
 # (number, status, owner, evidence) for the demo area.
@@ -239,17 +240,35 @@ def load_partnership_demo(area: Organisation, admin, today: dt.date) -> None:
             areas_description="Norfolk",
             public=public,
         )
-    for org in Organisation.objects.filter(la_code=area.la_code).exclude(
+    offers = {
+        "treatment": (
+            "Drug and alcohol treatment for adults; family worker for parents.",
+            "Monday to Friday 9am to 5pm; Thursday to 8pm",
+        ),
+        "csc_front_door": (
+            "Children's social care front door for referrals from treatment services.",
+            "24 hours",
+        ),
+        "maternity": (
+            "Specialist midwife for pregnant women who use drugs or alcohol.",
+            "Monday to Friday 9am to 5pm",
+        ),
+    }
+    orgs = Organisation.objects.filter(la_code=area.la_code).exclude(
         kind=Organisation.Kind.PARTNERSHIP
-    ):
-        if not DirectoryEntry.objects.filter(organisation=org).exists() and org.kind == "csc":
-            services.create_entry(
-                admin,
-                kind=DirectoryEntry.Kind.CSC_FRONT_DOOR,
-                organisation=org,
-                phone="01632 960008",
-                hours="24 hours",
-                description="Children's social care front door for referrals from treatment services.",
-                areas=area.la_code,
-                areas_description="Norfolk",
-            )
+    )
+    for n, org in enumerate(orgs.order_by("pk"), start=10):
+        kind = directory_kind(org)
+        if DirectoryEntry.objects.filter(organisation=org).exists() or kind not in offers:
+            continue
+        services.create_entry(
+            admin,
+            kind=kind,
+            organisation=org,
+            phone=f"01632 9600{n:02d}",
+            hours=offers[kind][1],
+            description=offers[kind][0],
+            areas=area.la_code,
+            areas_description="Norfolk",
+            public=kind == "treatment",
+        )

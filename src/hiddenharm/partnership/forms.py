@@ -36,7 +36,7 @@ class MarkerForm(GovForm):
 
     marker = forms.CharField(widget=forms.HiddenInput, max_length=8)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    achieved = forms.BooleanField(label="This area has it", required=False)
+    achieved = forms.BooleanField(label="This area has evidence of this marker", required=False)
     description = forms.CharField(
         label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -43,7 +43,23 @@ def completeness(providers, today: dt.date):
         return None
     start, end = figures.default_period(today)
     shown = figures.dashboard(providers, [], start, end, publish=True, as_of=today)
-    return {"table": shown["tables"][0], "from": start, "to": end, "at": shown["computed_at"]}
+    names = {f"Agency {p.agency_code}": f"{p.name} ({p.agency_code})" for p in providers}
+    rows = [{**r, "label": names.get(r["label"], r["label"])} for r in shown["tables"][0]["rows"]]
+    return {"rows": rows, "from": start, "to": end, "at": shown["computed_at"]}
+
+
+def safeguarding_activity(providers, today: dt.date):
+    """The area's safeguarding activity figures over the dashboard's twelve months,
+    suppressed; None when the safeguarding app (which computes them) is not installed."""
+    if not apps.is_installed("hiddenharm.safeguarding"):
+        return None
+    try:
+        from hiddenharm.safeguarding import activity
+    except ImportError:
+        return None
+    start, end = figures.default_period(today)
+    result = activity.for_providers(providers, start, end, publish=True)
+    return {"f": result, "from": start, "to": end}
 
 
 @access.role_required(*access.PARTNERSHIP_ROLES)
@@ -53,7 +69,6 @@ def dashboard(request):
     today = timezone.localdate()
     counts = progress.status_counts(area)
     record(audit_events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
-    agencies = {p.agency_code: p.name for p in providers}
     return render(
         request,
         "partnership/dashboard.html",
@@ -68,10 +83,10 @@ def dashboard(request):
                 if r["row"].review_date and r["row"].review_date <= today
             ],
             "completeness": completeness(providers, today),
-            "agencies": agencies,
             "providers": providers,
             "protocols": protocols_due(area, today),
-            "activity": None,  # the safeguarding activity figures: not available yet
+            "activity": safeguarding_activity(providers, today) if providers else None,
+            "safeguarding": apps.is_installed("hiddenharm.safeguarding"),
             "today": today,
         },
     )
