@@ -102,4 +102,8 @@ def area_report(request):
         response = HttpResponse(render_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="hidden-harm-{end}.pdf"'
         return response
-    return HttpResponse(render_html(report))
+    # A file of its own (its charts are inline scripts, which the pages' content security
+    # policy forbids): downloaded, then opened from disk.
+    response = HttpResponse(render_html(report), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hidden-harm-{end}.html"'
+    return response

@@ -60,11 +60,56 @@ def _run(host: str, port: int) -> None:
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
+def _gunicorn(host: str, port: int, workers: int) -> None:
+    """gunicorn in this process, serving hiddenharm.web.wsgi:application, its own log lines
+    as JSON like the application's (no access log: the application writes one line per
+    request, without query strings)."""
+    from gunicorn.app.base import BaseApplication
+
+    from hiddenharm.web.env import env_int, env_str
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": env_int("HH_WORKER_TIMEOUT", 300),  # a large submission validates in-request
+        "graceful_timeout": 30,
+        "max_requests": 2000,  # recycle workers now and then
+        "max_requests_jitter": 200,
+        "forwarded_allow_ips": env_str("HH_FORWARDED_ALLOW_IPS") or "127.0.0.1",
+        "accesslog": None,
+        "errorlog": "-",
+        "logconfig_dict": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"json": {"()": "hiddenharm.web.logs.JsonFormatter"}},
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+            "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO"}},
+        },
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from hiddenharm.web.wsgi import application
+
+            return application
+
+    Server().run()
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(
+        2, "--workers", min=1, help="gunicorn worker processes (about 2 per core)."
+    ),
 ) -> None:
-    """Migrate the database and serve the web application (settings from HH_* variables)."""
+    """Migrate the database and serve the web application with gunicorn (settings from HH_*
+    variables; put a TLS proxy in front, see the README)."""
     _setup_django()
     from hiddenharm.web.checks import production_problems
 
@@ -76,8 +121,8 @@ def serve(
         typer.echo("(`hiddenharm demo --serve` sets up a local configuration by itself.)", err=True)
         raise typer.Exit(2)
     _migrate()
-    typer.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    _run(host, port)
+    typer.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)")
+    _gunicorn(host, port, workers)
 
 
 def demo(

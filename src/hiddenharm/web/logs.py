@@ -29,6 +29,8 @@ class StripRequestFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "django.request" and getattr(record, "status_code", 500) < 500:
             return False  # the access line says it, once, without a traceback
+        if record.name.startswith("django.security"):
+            record.exc_info = record.exc_text = None  # e.g. DisallowedHost: a line, no traceback
         if hasattr(record, "request"):
             record.request = None
         if isinstance(record.msg, str) and "?" in record.msg:

@@ -58,7 +58,7 @@ def test_it_refuses_to_serve_a_production_configuration_without_its_settings(set
     app = typer.Typer()
     app.command()(command.serve)
     app.command()(command.demo)
-    with mock.patch.object(command, "_run") as run, mock.patch.object(command, "_migrate"):
+    with mock.patch.object(command, "_gunicorn") as run, mock.patch.object(command, "_migrate"):
         result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2 and not run.called
     assert "hiddenharm.E001" in result.output
