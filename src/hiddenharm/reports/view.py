@@ -446,4 +446,8 @@ def sections(report: Mapping[str, Any], target: float) -> list[Section]:
     out += [s for s in (trend_section(report, target),) if s]
     out.append(estimates_section(report))  # the estimates have a module of their own
     out += [s for s in (areas_section(report, target),) if s]
+    # From the case records only (the web application's report): referrals to CSC.
+    from hiddenharm.reports.safeguarding_view import safeguarding_section
+
+    out += [s for s in (safeguarding_section(report),) if s]
     return out
