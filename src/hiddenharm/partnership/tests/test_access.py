@@ -88,3 +88,14 @@ def test_it_shows_the_public_pages_to_visitors(name, client):
         assert response["X-Robots-Tag"] == "noindex, nofollow"
         assert b'<meta name="robots" content="noindex, nofollow">' in response.content
     assert not response.cookies, f"{name} set {list(response.cookies)}"
+
+
+@pytest.mark.django_db
+def test_it_ends_the_session_of_a_signed_in_person_who_exits(world, as_persona):
+    http = as_persona("partnership")
+    assert http.get(reverse("partnership:directory")).status_code == 200
+    response = http.get(reverse("partnership:exit"))
+    assert response.status_code == 302 and response["Location"].startswith("https://")
+    assert response["Referrer-Policy"] == "no-referrer"
+    after = http.get(reverse("partnership:directory"))
+    assert after.status_code == 302 and after["Location"].startswith(reverse("login"))
