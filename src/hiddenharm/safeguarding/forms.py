@@ -246,3 +246,38 @@ class GlassForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = helper_for(self, "Open the record")
+
+
+class ProtocolForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    ack_days = forms.IntegerField(
+        label="Working days to acknowledge a referral", min_value=1, max_value=20
+    )
+    decision_days = forms.IntegerField(
+        label="Working days to decide on next steps", min_value=1, max_value=20
+    )
+    contribution_days = forms.IntegerField(
+        label="Working days before a conference the service's contribution is due",
+        min_value=0,
+        max_value=20,
+    )
+    country = forms.ChoiceField(
+        label="Whose bank holidays count",
+        choices=[("EW", "England and Wales"), ("SC", "Scotland"), ("NI", "Northern Ireland")],
+        widget=forms.RadioSelect,
+    )
+    escalation_contact = forms.CharField(
+        label="Escalation contacts",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who to call when a referral is overdue: name or role, telephone, email",
+    )
+    review_date = GovDateField(
+        label="Review date",
+        earliest=dt.date(2000, 1, 1),
+        latest=dt.date(2100, 12, 31),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper_for(self, "Save the protocol")

@@ -172,3 +172,52 @@ def review_glass(user, glass: GlassBreak) -> GlassBreak:
         glass.reviewed_at = timezone.now()
         glass.save()
     return glass
+
+
+PROTOCOL_FIELDS = (
+    "name",
+    "ack_days",
+    "decision_days",
+    "contribution_days",
+    "country",
+    "escalation_contact",
+    "review_date",
+)
+
+
+@transaction.atomic
+def save_protocol(user, protocol, data: dict, *, version: int | None = None):
+    """Create (protocol None) or change a joint protocol; partnership administrators of the
+    area only. A change against a newer version is refused. Referrals already sent keep the
+    deadlines they were given."""
+    from hiddenharm.safeguarding.events import ProtocolChange
+    from hiddenharm.safeguarding.models import JointProtocol
+
+    profile = access.profile_of(user)
+    if profile is None or profile.role != Role.PARTNERSHIP_ADMIN:
+        raise PermissionDenied("Partnership administrators keep the joint protocols")
+    la = profile.organisation.la_code
+    if protocol is None:
+        protocol = JointProtocol(la_code=la)
+        action = "create"
+    else:
+        protocol = JointProtocol.objects.select_for_update().get(pk=protocol.pk)
+        if la and protocol.la_code != la:
+            raise PermissionDenied("Another area's protocol")
+        if version is not None and protocol.version != version:
+            raise ShareInvalid(
+                {
+                    "__all__": "Someone else changed this protocol after you opened it: "
+                    "check their changes and make yours again"
+                }
+            )
+        protocol.version += 1
+        action = "update"
+    changed = [f for f in PROTOCOL_FIELDS if getattr(protocol, f) != data[f]]
+    for f in PROTOCOL_FIELDS:
+        setattr(protocol, f, data[f])
+    protocol.save()
+    record(
+        ProtocolChange(protocol_id=protocol.pk, action=action, fields=tuple(changed)), actor=user
+    )
+    return protocol

@@ -32,5 +32,6 @@ urlpatterns = [
         name="glass_review",
     ),
     path("protocols/", views_sharing.protocol_list, name="protocols"),
+    path("protocols/edit/", views_sharing.protocol_edit, name="protocol_edit"),
     path("activity/", views_sharing.activity_view, name="activity"),
 ]

@@ -17,7 +17,13 @@ from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
 from hiddenharm.safeguarding import activity, codes, sharing
 from hiddenharm.safeguarding.events import InformationRequestChange
-from hiddenharm.safeguarding.forms import GlassForm, GovDateField, RequestForm, ShareForm
+from hiddenharm.safeguarding.forms import (
+    GlassForm,
+    GovDateField,
+    ProtocolForm,
+    RequestForm,
+    ShareForm,
+)
 from hiddenharm.safeguarding.models import JointProtocol
 
 FIGURE_ROLES = access.FIGURE_ROLES
@@ -233,10 +239,48 @@ def protocol_list(request):
     protocols = list(JointProtocol.objects.prefetch_related("parties"))
     for p in protocols:
         p.overdue = p.review_overdue(today)
+    profile = access.profile_of(request.user)
     return render(
         request,
         "safeguarding/protocol_list.html",
-        {"title": "Joint protocols", "protocols": protocols},
+        {
+            "title": "Joint protocols",
+            "protocols": protocols,
+            "can_edit": profile.role == Role.PARTNERSHIP_ADMIN,
+            "area": profile.organisation.la_code,
+        },
+    )
+
+
+@access.role_required(Role.PARTNERSHIP_ADMIN)
+def protocol_edit(request):
+    """The partnership's own area's protocol: made if there is none yet, else changed."""
+    la = access.profile_of(request.user).organisation.la_code
+    protocol = JointProtocol.objects.filter(la_code=la).first()
+    initial = {"country": "EW", "ack_days": 1, "decision_days": 1, "contribution_days": 3}
+    if protocol is not None:
+        initial = {f: getattr(protocol, f) for f in sharing.PROTOCOL_FIELDS}
+        initial["version"] = protocol.version
+    form = ProtocolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sharing.save_protocol(
+                request.user, protocol, form.cleaned_data, version=form.cleaned_data["version"]
+            )
+        except sharing.ShareInvalid as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, "Joint protocol saved")
+            return redirect("safeguarding:protocols")
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Change the joint protocol" if protocol else "Set up the joint protocol",
+            "caption": f"Local authority {la}",
+            "back_url": "/safeguarding/protocols/",
+        },
     )
 
 

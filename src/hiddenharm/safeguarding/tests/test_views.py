@@ -298,3 +298,37 @@ def test_it_starts_a_pre_birth_referral_from_the_pregnancy(sg, client):
     r = referrals.move(sg.users["keyworker"], r, "send")
     assert referrals.referral_json(r)["unborn"] == {"edd": edd.isoformat()}
     assert r.number_of_children == 1
+
+
+@pytest.mark.django_db
+def test_it_lets_the_partnership_keep_its_protocol_and_refuses_a_stale_change(sg, client):
+    from hiddenharm.safeguarding.models import JointProtocol
+
+    sign_in(client, sg.users["partnership"])
+    url = reverse("safeguarding:protocol_edit")
+    form = client.get(url)
+    version = form.context["form"].initial["version"]
+    data = {
+        "name": "Protocol A (2027)",
+        "ack_days": "2",
+        "decision_days": "1",
+        "contribution_days": "3",
+        "country": "EW",
+        "escalation_contact": "Head of service",
+        "review_date_0": "31",
+        "review_date_1": "3",
+        "review_date_2": "2028",
+        "version": str(version),
+    }
+    assert client.post(url, data).status_code == 302
+    p = JointProtocol.objects.get(la_code="E10000020")
+    assert p.ack_days == 2 and p.version == version + 1
+    stale = client.post(url, {**data, "ack_days": "5"})
+    assert stale.status_code == 200 and b"Someone else changed" in stale.content
+    p.refresh_from_db()
+    assert p.ack_days == 2
+    assert AuditEvent.objects.filter(kind="protocol").count() == 1
+    bad = client.post(url, {**data, "review_date_2": "9999", "version": str(p.version)})
+    assert bad.status_code == 200 and b"govuk-error-message" in bad.content
+    sign_in(client, sg.users["manager"])
+    assert client.get(url).status_code == 403
