@@ -93,6 +93,13 @@ def load_safeguarding_demo(providers: dict, csc, today: dt.date | None = None) -
         )
         protocol.parties.add(team, *[p for p in providers.values() if p.la_code == team.la_code])
 
+    from hiddenharm.safeguarding.plans.demo import load_plans_demo
+    from hiddenharm.safeguarding.screening.demo import load_screening_demo
+
+    # Screenings and child protection plans (each idempotent on its own).
+    load_screening_demo(list(providers.values()), today)
+    load_plans_demo(list(providers.values()), today)
+
     csc_user = User.objects.get(username="csc")
     people = [("csc2", Role(Role.CSC).label, csc2.name)]
     if Referral.objects.filter(provider__in=providers.values()).exists():

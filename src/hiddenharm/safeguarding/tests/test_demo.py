@@ -41,6 +41,10 @@ def test_it_loads_referrals_in_every_state_from_every_provider_once():
     assert Referral.objects.exclude(team=first).filter(state="sent").exists()  # for csc2
     assert InformationShare.objects.filter(consent="REFUSED").exists()
     assert InformationRequest.objects.exists()
+    from hiddenharm.safeguarding.plans.models import ChildProtectionPlan
+    from hiddenharm.safeguarding.screening.models import Screening
+
+    assert Screening.objects.exists() and ChildProtectionPlan.objects.exists()
     n = Referral.objects.count()
     load_demo(episodes=400)
     assert Referral.objects.count() == n
