@@ -30,6 +30,7 @@ def locked_out(request, *args, **kwargs):
     """django-axes' lock-out answer: the sign-in page again, saying why and for how long
     (429, as a refusal to try more now)."""
     form = SignInForm(request)
+    form.cleaned_data = {}  # an unbound form, to carry the message in the error summary
     form.add_error(None, lockout_message())
     context = {"form": form, "title": "Sign in"}
     return render(request, "registration/login.html", context, status=429)

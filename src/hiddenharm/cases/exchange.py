@@ -223,8 +223,47 @@ def import_submission(
     outcome = ImportOutcome(result=result, sha256=file_sha256(path) if Path(path).is_file() else "")
     if result.fatal:
         return outcome
-    load_tables(result.tables, providers, outcome, user=user)
+    tables = drop_formula_references(result.tables, outcome)
+    load_tables(tables, providers, outcome, user=user)
     return outcome
+
+
+FORMULA_ROWS = (
+    "rows whose client, episode or child reference begins with =, +, -, @, a tab or a line "
+    "break (a spreadsheet would run it as a formula: correct the reference in your system)"
+)
+REFERENCE_COLUMNS = {
+    "episodes": ("CLIENTID", "EPISODID"),
+    "reviews": ("EPISODID",),
+    "children": ("CLIENTID", "CHILDREF"),
+}
+
+
+def drop_formula_references(tables, outcome: ImportOutcome):
+    """The tables without rows whose references a spreadsheet would run as a formula; their
+    count goes into `outcome.skipped`, which the import page shows with the reason."""
+    from hiddenharm.extract.cells import START_PATTERN
+
+    out, dropped = dict(tables), 0
+    for name, columns in REFERENCE_COLUMNS.items():
+        table = tables.get(name)
+        if table is None or table.num_rows == 0:
+            continue
+        masks = [
+            pc.fill_null(pc.match_substring_regex(table.column(c), START_PATTERN), False)
+            for c in columns
+            if c in table.column_names
+        ]
+        if not masks:
+            continue
+        mask = masks[0] if len(masks) == 1 else pc.or_(masks[0], masks[1])
+        n = pc.sum(mask).as_py() or 0
+        if n:
+            dropped += n
+            out[name] = table.filter(pc.invert(mask))
+    if dropped:
+        outcome.skipped[FORMULA_ROWS] = dropped
+    return out
 
 
 def _rows(table: pa.Table) -> list[dict]:

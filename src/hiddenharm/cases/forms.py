@@ -123,10 +123,19 @@ def select_field(label: str, code_list: dict[str, str], required=False):
     )
 
 
+def refuse_formula(value: str) -> None:
+    """A reference a spreadsheet would run as a formula is refused (extract/cells.py)."""
+    from hiddenharm.extract.cells import REFUSAL, refused_reference
+
+    if refused_reference(value):
+        raise forms.ValidationError(REFUSAL)
+
+
 def ref_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=20,
+        validators=[refuse_formula],
         help_text=REF_HINT,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
         error_messages={

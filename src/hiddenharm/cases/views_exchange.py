@@ -47,9 +47,18 @@ class UploadForm(forms.Form):
         if suffix not in (".zip", ".csv"):
             raise forms.ValidationError("The file must be a .zip or a .csv")
         if f.size > settings.HH_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is too large")
+            raise forms.ValidationError(
+                f"The file is too large: the limit is {settings.HH_MAX_UPLOAD_BYTES:,} bytes"
+            )
         if suffix == ".zip" and not zipfile.is_zipfile(f):
             raise forms.ValidationError("The file is not a readable .zip")
+        if suffix == ".zip":  # entries, names, unpacked size: before anything reads it
+            from hiddenharm.web.uploads import Limits, UploadRefused, check_zip
+
+            try:
+                check_zip(f, Limits.from_settings())
+            except UploadRefused as e:
+                raise forms.ValidationError(str(e)) from None
         f.seek(0)
         return f
 

@@ -83,11 +83,14 @@ class ValidationResult:
         out.mkdir(parents=True, exist_ok=True)
         written: dict[str, Path] = {}
         options = pacsv.WriteOptions(quoting_style="needed", include_header=True)
+        # Cells a spreadsheet would run as a formula are written as text (cells.py).
+        from hiddenharm.extract.cells import neutralise_table
+
         for name, table in self.rejected.items():
             path = out / f"{name}_rejected.csv"
-            pacsv.write_csv(table, path, write_options=options)
+            pacsv.write_csv(neutralise_table(table), path, write_options=options)
             written[name] = path
         path = out / "problems.csv"
-        pacsv.write_csv(self.problems, path, write_options=options)
+        pacsv.write_csv(neutralise_table(self.problems), path, write_options=options)
         written["problems"] = path
         return written

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from hiddenharm.extract.cells import neutralise_table
 from hiddenharm.extract.codes import FILES
 
 
@@ -47,8 +48,9 @@ def write_submission(
         text = _as_text(table, spec.column_names)
         path = out / f"{name}.{fmt}"
         if fmt == "csv":
+            # Formula cells (=, +, -, @, tab, CR) made text for spreadsheets: see cells.py.
             pacsv.write_csv(
-                text,
+                neutralise_table(text),
                 path,
                 write_options=pacsv.WriteOptions(quoting_style="needed", include_header=True),
             )
