@@ -46,6 +46,22 @@ def client_refs(user, page) -> dict[int, str]:
     return dict(rows)
 
 
+ACTION_WORDS = {
+    "create": "Recorded",
+    "update": "Updated",
+    "correct": "Corrected",
+    "assign": "Assigned",
+    "discharge": "Discharged",
+}
+
+
+def change_text(details: dict) -> str:
+    """A change in words: what was done and to which fields (never their values)."""
+    action = ACTION_WORDS.get(details.get("action", ""), details.get("action", "Changed"))
+    fields = ", ".join(f.replace("_", " ") for f in details.get("fields") or [])
+    return f"{action}: {fields}" if fields else action
+
+
 RECORD_WORDS = {
     "hiddenharmrecord": "Hidden Harm items",
     "childstatus": "child's situation",
@@ -64,14 +80,15 @@ def record_text(e, refs: dict[int, str]) -> str:
         shown = [refs.get(i) for i in d["client_ids"] if i in refs]
         more = len(d["client_ids"]) - len(shown)
         text = ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
-        return f"Clients {text}" + (f" ({more} not shown)" if more else "") if shown else ""
+        word = "Client" if len(shown) == 1 else "Clients"
+        return f"{word} {text}" + (f" ({more} not shown)" if more else "") if shown else ""
     if e.kind == "change" and d.get("client_id"):
         what = RECORD_WORDS.get(d.get("record_type", ""), d.get("record_type", "record"))
         return f"{what[:1].upper()}{what[1:]} of {ref(d['client_id'])}"
     if d.get("client_id"):
-        return ref(d["client_id"]).capitalize()
+        return "C" + ref(d["client_id"])[1:]
     if e.object_type == "client" and str(e.object_id).isdigit():
-        return ref(int(e.object_id)).capitalize()
+        return "C" + ref(int(e.object_id))[1:]
     return ""
 
 
@@ -112,8 +129,12 @@ def event_list(request):
     for e in page:
         e.label = events.label_of(e.kind)
         e.record_text = record_text(e, refs)
-        e.details_text = describe(
-            {k: v for k, v in (e.details or {}).items() if k not in ("client_id", "client_ids")}
+        e.details_text = (
+            change_text(e.details)
+            if e.kind == "change"
+            else describe(
+                {k: v for k, v in (e.details or {}).items() if k not in ("client_id", "client_ids")}
+            )
         )
     record(events.ViewAudit(filters=filters), request)
     query = request.GET.copy()

@@ -760,8 +760,11 @@ class AssignForm(GovForm):
     def __init__(self, *args, teams, keyworkers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda t: t.name
         self.fields["keyworker"].queryset = keyworkers
         self.fields["keyworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        for name in ("team", "keyworker"):
+            self.fields[name].empty_label = "Leave as it is"
         self.helper = helper_for(self, self.submit_label)
 
     def clean(self):

@@ -97,3 +97,23 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 def uk_date(day) -> str:
     """A date as keyworkers type it: 27/03/2024."""
     return day.strftime("%d/%m/%Y")
+
+
+def date_group(page, label: str):
+    """A GOV.UK date input: the fieldset named by its legend."""
+    return page.get_by_role("group", name=label, exact=True)
+
+
+def fill_date(page, label: str, day) -> None:
+    """Type a date into a GOV.UK date input (a date, or "dd/mm/yyyy" as typed, bad or not)."""
+    d, m, y = (day.strftime("%d/%m/%Y") if hasattr(day, "strftime") else day).split("/")
+    group = date_group(page, label)
+    group.get_by_label("Day").fill(d)
+    group.get_by_label("Month").fill(m)
+    group.get_by_label("Year").fill(y)
+
+
+def date_value(page, label: str) -> str:
+    """What a GOV.UK date input holds, as "dd/mm/yyyy"."""
+    group = date_group(page, label)
+    return "/".join(group.get_by_label(p).input_value() for p in ("Day", "Month", "Year"))
