@@ -259,7 +259,7 @@ def estimate_intervals(rows: list[dict[str, Any]]) -> alt.TopLevelMixin:
     )
     return (
         alt.layer(band, ticks, rules, points, labels, data=alt.Data(values=values))
-        .properties(width=WIDTH - 260, height=alt.Step(28))
+        .properties(width=WIDTH - 260, height=alt.Step(22))
         .facet(
             row=alt.Row(
                 "type:N", sort=types, title=None, header=alt.Header(labelAngle=0, labelAlign="left")

@@ -95,7 +95,9 @@ def test_it_reports_the_areas_and_quarters(submission: Path) -> None:
     assert r["areas"]["E06000001"]["population"]["in_treatment"]["all"] == 2
     assert [q["label"] for q in r["trend"]][-1] == "2019/20 Q4" and len(r["trend"]) == 8
     text = " ".join(findings(r, 0.9))
-    assert "At least 5 children live with adults in treatment" in text
+    # 4 of 5 recorded, 5 children: at twice as many, 5 + 1 * 1.25 * 2 = 7.5
+    assert r["estimates"]["all"]["sensitivity"]["2"] == 7.5
+    assert "Between 5 and 8 children live with the 5 adults in treatment: at least 5" in text
     assert "In drug treatment, 1 of 3 clients (33.3%) were parents living with" in text
     assert "1 of the 2 local authorities fell below the 90% target" in text
     # the areas, cut from the submission before measuring, are what `la=` gives
