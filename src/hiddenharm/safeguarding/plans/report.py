@@ -87,10 +87,13 @@ def chronology(client, plans, referrals, screenings) -> list[Entry]:
                 )
             )
     for s in ChildStatus.objects.filter(child__client=client).select_related("child"):
-        parts = [p for p in (s.get_whereabouts_display(), s.get_csc_status_display()) if p]
-        out.append(
-            Entry(s.recorded_on, f"Child {s.child.child_ref}: {'; '.join(parts)}", "Children")
-        )
+        parts = []
+        if s.whereabouts:
+            parts.append(f"lives: {s.get_whereabouts_display().lower()}")
+        if s.csc_status:
+            parts.append(f"children's social care: {s.get_csc_status_display().lower()}")
+        what = f"Child {s.child.child_ref} recorded" + (f" ({'; '.join(parts)})" if parts else "")
+        out.append(Entry(s.recorded_on, what, "Children"))
     for p in client.pregnancies.all():
         out.append(
             Entry(p.recorded_on, f"Pregnancy recorded, expected {p.edd:%-d %B %Y}", "Pregnancy")

@@ -143,6 +143,7 @@ def plan_detail(request, plan_id):
             "can_write": can_write,
             "deadlines": deadlines,
             "meetings": meetings,
+            "today": today,
             "title": f"Child protection plan: child {plan.child.child_ref}",
         },
     )

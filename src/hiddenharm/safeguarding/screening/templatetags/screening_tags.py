@@ -22,3 +22,18 @@ def screening_panel(client, can_write):
         "screenings": list(services.screenings_of(client)[:5]),
         "due_since": due.due_since if due is not None else None,
     }
+
+
+@register.inclusion_tag("screening/_home.html")
+def screening_due_home(user):
+    """For a keyworker or manager: how many clients of their first worklist scope are due a
+    screening, linked to the list."""
+    from hiddenharm.accounts import access
+
+    profile = access.profile_of(user)
+    if profile is None or profile.role not in access.SCREENING_WRITE_ROLES:
+        return {"show": False}
+    scope = next(iter(access.worklist_scopes(user)))
+    clients = access.worklist_clients(user, scope)
+    due = services.due_screening(clients, timezone.localdate()).count()
+    return {"show": True, "scope": scope, "due": due}
