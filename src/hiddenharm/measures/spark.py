@@ -27,6 +27,8 @@ brings the session.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +41,46 @@ from hiddenharm.measures.engine import Submission
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkSubmission", "to_spark_sql"]
+__all__ = ["SparkSubmission", "session", "to_spark_sql"]
+
+DEFAULT_MASTER = "local[2]"
+
+
+def session(master: str | None = None) -> SparkSession:
+    """A Spark session for the command line: Spark Connect when ``SPARK_REMOTE`` is set (as
+    PySpark itself reads it), else a classic session on ``master`` (default ``local[2]``).
+
+    A local session listens on the loopback only, shows no UI, and shuffles into as many
+    partitions as it has cores (Spark's 200 suit a cluster, not a laptop)."""
+    import os
+    import warnings
+
+    with warnings.catch_warnings():  # PySpark warns about the pandas it does not use here
+        warnings.simplefilter("ignore", FutureWarning)
+        from pyspark.sql import SparkSession
+
+    remote = os.environ.get("SPARK_REMOTE")
+    if remote:
+        return SparkSession.builder.remote(remote).getOrCreate()
+    master = master or DEFAULT_MASTER
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("hiddenharm")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+    )
+    if master.startswith("local"):
+        m = re.fullmatch(r"local\[(\d+)\]", master)
+        cores = int(m.group(1)) if m else (os.cpu_count() or 2) if master == "local[*]" else 1
+        builder = (
+            builder.config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", str(max(1, cores)))
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 @cache
@@ -97,15 +138,36 @@ class SparkSubmission(Submission):
     """A submission measured on Spark, with exactly the figures of ``Submission`` (DuckDB)."""
 
     def __init__(
-        self, tables: dict[str, pa.Table], *, spark: SparkSession, la: str | None = None
+        self,
+        tables: dict[str, pa.Table] | None = None,
+        *,
+        spark: SparkSession,
+        la: str | None = None,
+        frames: Callable[[SparkSession], dict[str, DataFrame]] | None = None,
     ) -> None:
+        """``tables``: the accepted Arrow tables; or ``frames``: a function of this submission's
+        Spark session giving DataFrames of the same three tables and schemas, such as the
+        warehouse's Parquet files read by Spark in place (``measures.warehouse.spark_frames``).
+        """
+        if (tables is None) == (frames is None):
+            raise TypeError("give the tables or the frames, not both")
         # Its own session: own temp views, and dates compared in UTC whatever the caller's zone.
-        self.spark = spark.newSession()
+        # (Spark Connect has no newSession: there the client's session is already its own.)
+        try:
+            self.spark = spark.newSession()
+        except Exception:  # noqa: BLE001 - pyspark.errors differ between classic and Connect
+            self.spark = spark
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._views: dict[str, DataFrame] = {}
-        super().__init__(tables, la=la)
+        self._frames = frames
+        super().__init__(tables or {}, la=la)
 
     def _load_inputs(self, typed: dict[str, pa.Table]) -> None:
+        if self._frames is not None:
+            frames = self._frames(self.spark)  # in this session, which owns the temp views
+            for name in typed:
+                self._register(f"{name}_in", frames[name])
+            return
         for name, table in typed.items():
             # date32 -> DateType, int32 -> IntegerType, int64 -> LongType, nulls kept
             frame = self.spark.createDataFrame(table)

@@ -14,6 +14,75 @@ from typing import Any
 import typer
 
 FORMATS = ("json", "html", "pdf")
+ENGINES = ("duckdb", "spark")
+
+
+def render_json(report: dict[str, Any]) -> str:
+    """The spec's JSON, exactly as ``reports.render.render_json`` writes it (a test holds the
+    two equal), without importing the renderer's Altair, vl-convert, Jinja2 and WeasyPrint."""
+    import json
+
+    from hiddenharm.reports.build import spec_json
+
+    return json.dumps(spec_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def spark_report(
+    path: str,
+    warehouse: bool,
+    master: str | None,
+    *,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    publish: bool,
+    as_of: dt.date | None,
+    prevalence: dict[str, tuple[float, float, float]] | None,
+    children_per_parent: float | None,
+    target: float,
+) -> dict[str, Any]:
+    """The JSON report computed on Spark: what ``build_report(..., detail=False)`` gives on
+    DuckDB, from the same named queries. A warehouse is read by Spark in place; a submission
+    is validated here first and its accepted tables handed to Spark."""
+    try:
+        from hiddenharm.measures.spark import SparkSubmission, session
+    except ImportError as e:  # pragma: no cover - depends on the installation
+        raise ValueError(
+            f"--engine spark needs PySpark ({e}); install the extra: pip install 'hiddenharm[spark]'"
+        ) from None
+    kwargs: dict[str, Any] = {"publish": publish}
+    if prevalence:
+        kwargs["prevalence"] = dict(prevalence)
+    if children_per_parent is not None:
+        kwargs["children_per_parent"] = children_per_parent
+    if period_from and period_to and period_from > period_to:
+        raise ValueError(f"the period starts ({period_from}) after it ends ({period_to})")
+    spark = session(master)
+    if warehouse:
+        from hiddenharm.measures.warehouse import latest, spark_frames
+
+        filed = latest(path)
+        if not filed:
+            raise ValueError(f"{path} holds no complete agency=CODE/extract=DATE folder")
+        counts = _spark_problem_counts(spark, filed)
+        submission = SparkSubmission(spark=spark, frames=lambda own: spark_frames(own, filed))
+    else:
+        from hiddenharm.reports.build import load
+
+        tables, counts, _ = load(path, as_of)
+        submission = SparkSubmission(dict(tables), spark=spark)
+    with submission:
+        report = dict(submission.compute(period_from, period_to, **kwargs))
+    report["problems"] = counts
+    return report
+
+
+def _spark_problem_counts(spark: Any, filed: list[Any]) -> dict[str, int]:
+    """Problems by code over the warehouse's latest folders, counted by Spark."""
+    paths = [str(f.file("problems")) for f in filed if f.file("problems").is_file()]
+    if not paths:
+        return {}
+    rows = spark.read.parquet(*paths).groupBy("code").count().collect()
+    return {str(r["code"]): int(r["count"]) for r in sorted(rows, key=lambda r: r["code"])}
 
 
 class OptionError(Exception):
@@ -113,7 +182,11 @@ def _fail(message: str) -> typer.Exit:
 
 
 def report(
-    path: str = typer.Argument(..., help="A submission: folder, .zip, .csv or .parquet."),
+    path: str = typer.Argument(
+        ...,
+        help="A submission (folder, .zip, .csv or .parquet), or a warehouse folder of "
+        "agency=CODE/extract=DATE folders.",
+    ),
     period_from: str | None = typer.Option(
         None,
         "--from",
@@ -159,9 +232,29 @@ def report(
     target: float = typer.Option(
         0.9, "--target", metavar="RATE", help="The completeness target, as a fraction."
     ),
+    engine: str = typer.Option(
+        "duckdb",
+        "--engine",
+        metavar="duckdb|spark",
+        help="Where the measures run: DuckDB here, or Apache Spark (the spark extra; JSON only).",
+    ),
+    spark_master: str | None = typer.Option(
+        None,
+        "--spark-master",
+        metavar="URL",
+        help="Spark master for --engine spark (default local[2]); SPARK_REMOTE set means "
+        "Spark Connect instead.",
+    ),
 ) -> None:
-    """Report on a submission: completeness, currency, the children and the estimates."""
+    """Report on a submission or a warehouse: completeness, currency, the children and the
+    estimates. PATH may be a warehouse folder filed by `validate --accepted`: the latest
+    extract of each agency counts."""
     out_path = Path(out) if out else None
+    engine = engine.strip().lower()
+    if engine not in ENGINES:
+        raise _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if spark_master is not None and engine != "spark":
+        raise _fail("--spark-master goes with --engine spark")
     try:
         opts = check_options(
             period_from,
@@ -181,28 +274,40 @@ def report(
     fmt_ = opts.pop("format")
     if fmt_ == "pdf" and out_path is None and sys.stdout.isatty():
         raise _fail("a PDF is not for a terminal: give --out FILE (or redirect the output)")
+    if engine == "spark" and fmt_ != "json":
+        raise _fail("--engine spark gives the JSON report; draw HTML or PDF with DuckDB")
 
+    from hiddenharm.measures.warehouse import is_warehouse
     from hiddenharm.reports.build import FatalSubmission, build_report
-    from hiddenharm.reports.render import render_html, render_json, render_pdf
 
+    warehouse = is_warehouse(path)
     with _progress() as progress:
         try:
-            result = build_report(
-                path, publish=publish, detail=fmt_ != "json", progress=progress, **opts
-            )
+            if engine == "spark":
+                result = spark_report(path, warehouse, spark_master, publish=publish, **opts)
+            else:
+                source: Any = path
+                if warehouse:
+                    from hiddenharm.measures.warehouse import read_tables
+
+                    source, opts["problems"], _ = read_tables(path)
+                result = build_report(
+                    source, publish=publish, detail=fmt_ != "json", progress=progress, **opts
+                )
         except FatalSubmission as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(2) from None
-        except ValueError as e:  # e.g. a period the measures refuse
+        except ValueError as e:  # e.g. a period the measures refuse, an empty warehouse
             raise _fail(str(e)) from None
         if progress is not None:
             progress(f"Rendering {fmt_.upper()}", 1, 2)
         if fmt_ == "json":
             data: bytes = render_json(result).encode()
-        elif fmt_ == "html":
-            data = render_html(result).encode()
         else:
-            data = render_pdf(result)
+            # Altair, vl-convert, Jinja2 and WeasyPrint: only for the formats that draw.
+            from hiddenharm.reports.render import render_html, render_pdf
+
+            data = render_html(result).encode() if fmt_ == "html" else render_pdf(result)
     if out_path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

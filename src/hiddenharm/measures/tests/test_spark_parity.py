@@ -12,6 +12,7 @@ and re-planning cost far more than they save, and neither changes a result.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +38,7 @@ PREVALENCE = {"drug": (100.0, 80.0, 120.0), "alcohol": (50.0, 40.0, 70.0)}
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark", reason="PySpark is not installed (the dev extra)")
+    pytest.importorskip("pyspark", reason="PySpark is not installed (the spark extra)")
     if shutil.which("java") is None:
         pytest.skip("no Java runtime on PATH: Spark needs one")
     from pyspark.sql import SparkSession
@@ -229,3 +230,74 @@ def test_spark_gives_duckdbs_figures_on_a_synthetic_submission(
     if la is None:
         calls.append(("areas", (dt.date(2022, 4, 1), dt.date(2023, 3, 31)), {}))
     _both(spark, synthetic, la, calls)
+
+
+# --- the warehouse: `report DIR` on DuckDB and on Spark, the same JSON ----------------------
+
+
+def _report_both(spark: Any, warehouse: Path, *args: str) -> tuple[str, str]:
+    """`hiddenharm report DIR` on each engine, through the command (Spark reuses the module's
+    session: the command's getOrCreate finds it)."""
+    from typer.testing import CliRunner
+
+    from hiddenharm.cli import app
+
+    runner = CliRunner()
+    duck = runner.invoke(app, ["report", str(warehouse), *args])
+    on_spark = runner.invoke(app, ["report", str(warehouse), "--engine", "spark", *args])
+    assert duck.exit_code == 0, duck.stderr
+    assert on_spark.exit_code == 0, on_spark.stderr
+    return duck.stdout, on_spark.stdout
+
+
+def _file(tables: dict[str, pa.Table], folder: Path, as_of: dt.date) -> None:
+    from hiddenharm.extract import write_submission
+    from hiddenharm.measures.warehouse import file_submission
+
+    text = {
+        name: t.drop_columns(["line"]).cast(
+            pa.schema([(f.name, pa.string()) for f in t.drop_columns(["line"]).schema])
+        )
+        for name, t in tables.items()
+    }
+    write_submission(text, folder / "submission", "csv")
+    result = validate(folder / "submission", as_of=as_of)
+    file_submission(result, folder / "warehouse")
+
+
+def test_spark_reports_a_warehouse_of_edge_cases_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    t = _edge_cases()
+    _file(t, tmp_path, dt.date(2020, 6, 30))
+    warehouse = tmp_path / "warehouse"
+    for args in (
+        ("--from", str(FROM), "--to", str(TO)),
+        ("--from", str(FROM), "--to", str(TO), "--publish", "--prevalence-drug", "100,80,120"),
+        ("--from", "2019-10-01", "--children-per-parent", "2"),
+    ):
+        duck, on_spark = _report_both(spark, warehouse, *args)
+        assert on_spark == duck
+        assert json.loads(duck)["population"]["in_treatment"]["all"] > 0
+
+
+@pytest.mark.slow
+def test_spark_reports_a_national_warehouse_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    """A realistic submission of 200,000 episodes, twelve agencies in three areas, with
+    planted problems of every code, filed into a warehouse of twelve agency folders."""
+    big = tmp_path / "big"
+    generate(
+        big,
+        area="E10000020,E06000031,E08000025",
+        agencies=12,
+        episodes=200_000,
+        errors=True,
+        seed=5,
+        as_of=dt.date(2026, 6, 1),
+    )
+    from hiddenharm.measures.warehouse import file_submission
+
+    result = validate(big, as_of=dt.date(2026, 6, 1))
+    assert result.tables["episodes"].num_rows > 190_000
+    file_submission(result, tmp_path / "warehouse")
+    duck, on_spark = _report_both(spark, tmp_path / "warehouse")
+    assert on_spark == duck
+    assert json.loads(duck)["population"]["in_treatment"]["all"] > 10_000
