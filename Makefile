@@ -20,7 +20,8 @@ $(VENV)/.installed: pyproject.toml uv.lock
 # Front-end packages from the npm registry, pinned: GOV.UK Frontend for the application, and
 # Vega, Vega-Lite and Vega-Embed, inlined into HTML reports so their charts are interactive offline.
 VEGA := src/hiddenharm/reports/vendor
-NPM_PACKAGES := govuk-frontend@$(GOVUK_VERSION) vega@6.4.0 vega-lite@6.5.0 vega-embed@7.3.0
+# axe-core: the accessibility checks of the browser tests (read from build/npm).
+NPM_PACKAGES := govuk-frontend@$(GOVUK_VERSION) vega@6.4.0 vega-lite@6.5.0 vega-embed@7.3.0 axe-core@4.10.3
 static: $(STATIC)/.installed
 $(STATIC)/.installed: Makefile
 	mkdir -p build/npm
