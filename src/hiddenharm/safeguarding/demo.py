@@ -124,6 +124,8 @@ def load_safeguarding_demo(providers: dict, csc, today: dt.date | None = None) -
             )[:2]
             # Sent some working days ago; older ones further along.
             sent = now - dt.timedelta(days=2 + 3 * i, hours=p_index)
+            if state == "sent":
+                sent = now - dt.timedelta(hours=2 + p_index)  # still within its time limits
             consent = "GIVEN" if i % 2 == 0 else "NOT_SOUGHT"
             r = referrals.create_referral(
                 client.keyworker,
