@@ -110,7 +110,7 @@ def recommendation(request, number: int):
 def markers(request):
     area = access.partnership_area(request.user)
     can_change = access.can_change_partnership(request.user)
-    stale = None
+    stale = stale_marker = None
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -127,7 +127,7 @@ def markers(request):
                     description=data["description"],
                 )
             except services.StaleEdit as e:
-                stale = str(e)
+                stale, stale_marker = str(e), data["marker"]
             else:
                 messages.success(request, f"Marker {data['marker']} saved")
                 return redirect(reverse("partnership:markers") + f"#marker-{data['marker']}")
@@ -136,6 +136,7 @@ def markers(request):
     items = progress.area_markers(area)
     for m in items:
         m["history"] = progress.history(area, f"marker:{m['id']}")[:3]
+        m["open"] = m["id"] == stale_marker  # the one refused: open, with its current values
         if can_change:
             row = m["row"]
             m["form"] = MarkerForm(

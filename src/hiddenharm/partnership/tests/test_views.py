@@ -122,3 +122,24 @@ def test_it_loads_the_demo_twice_without_changing_anything(world):
     load_partnership_demo(admin.profile.organisation, admin, today)
     assert Change.objects.count() == changes > 20
     assert Organisation.objects.filter(kind="partnership").count() == 3
+
+
+def test_it_refuses_a_stale_marker_and_opens_it_with_the_current_values(world, as_persona):
+    admin = world.users["partnership"]
+    services.set_marker(admin, admin.profile.organisation, "4A.6", version=0, achieved=True)
+    http = as_persona("partnership")
+    data = {"marker": "4A.6", "version": "0", "achieved": "", "description": "Old view"}
+    page = http.post(reverse("partnership:markers"), data).content.decode()
+    assert "Marker 4A.6 was changed by padmin" in page
+    block = page[page.index('id="marker-4A.6"') :]
+    assert "<details" in block[:3000] and " open>" in block[:3000]
+    assert 'name="version" value="1"' in block[:6000]
+
+
+def test_it_filters_the_recommendations_by_sector(world, as_persona):
+    http = as_persona("commissioner")
+    page = http.get(reverse("partnership:recommendations"), {"sector": "maternity"}).content
+    assert b'id="rec-18"' in page and b'id="rec-1"' not in page
+    assert http.get(reverse("partnership:recommendations"), {"sector": "x"}).status_code == 404
+    rollups = http.get(reverse("partnership:rollups")).content.decode()
+    assert "?sector=criminal_justice" in rollups
