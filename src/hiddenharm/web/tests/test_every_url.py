@@ -160,3 +160,58 @@ def test_it_lets_staff_set_up_organisations_and_people(client, django_user_model
     client.force_login(admin)
     assert client.get("/admin/accounts/organisation/").status_code == 200
     assert client.get(f"/admin/auth/user/{world.users['keyworker'].pk}/change/").status_code == 200
+
+
+BAD_DATES = [("1", "1", "0001"), ("31", "12", "9999"), ("31", "2", "2025"), ("x", "1", "2025")]
+SINGLE_DATE = r'name="([a-z_]*(?:date|dob|edd)[a-z_]*|[a-z_]*_on|from|to)"'
+
+
+def _forms(html: str):
+    """(method, date input names, single date-like names, hidden fields) of each form."""
+    import re
+
+    for form in re.findall(r"<form\b.*?</form>", html, re.S):
+        method = "post" if re.search(r'method="post"', form, re.I) else "get"
+        parts = sorted(set(re.findall(r'name="([A-Za-z_]+)_0"', form)))
+        singles = [n for n in re.findall(SINGLE_DATE, form) if not re.search(r"_[012]$", n)]
+        hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+        hidden.pop("csrfmiddlewaretoken", None)
+        if parts or singles:
+            yield method, parts, singles, hidden
+
+
+@pytest.mark.django_db
+def test_it_answers_bad_dates_in_every_date_field_with_a_message(world, as_persona):
+    """Years 0001 and 9999 and impossible dates in every date input and date filter of
+    every page, sent as each role the page is for: an error message, never a 500."""
+    role_persona = {
+        "keyworker": "keyworker",
+        "manager": "manager",
+        "data_lead": "data_lead",
+        "commissioner": "commissioner",
+    }
+    tried = set()
+    for name, pattern in all_views():
+        if name in PUBLIC or name in POST_ONLY or name == "cases:area_report":
+            continue  # the report's period: cases/tests/test_figures.py (slow charts)
+        for role in sorted(allowed_roles(pattern)):
+            if role not in role_persona:
+                continue
+            http = as_persona(role_persona[role])
+            url = url_for(name, pattern, world)
+            page = http.get(url)
+            if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+                continue
+            for method, parts, singles, hidden in _forms(page.content.decode()):
+                for d, m, y in BAD_DATES:
+                    data = dict(hidden)
+                    for field in parts:
+                        data.update({f"{field}_0": d, f"{field}_1": m, f"{field}_2": y})
+                    for field in singles:
+                        data[field] = f"{y}-{m}-{d}"
+                    send = http.post if method == "post" else http.get
+                    response = send(url, data)
+                    assert response.status_code < 500, f"{name} as {role}: {data}"
+                    assert response.status_code != 404, f"{name} as {role}: {data}"
+                    tried.add(name)
+    assert {"cases:client_edit", "cases:dashboard", "audit:events", "cases:episode_create"} <= tried
