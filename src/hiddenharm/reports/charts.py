@@ -217,7 +217,9 @@ def trend_lines(rows: list[dict[str, Any]], target: float, panels: list[str]) ->
     )
 
 
-def estimate_intervals(rows: list[dict[str, Any]]) -> alt.TopLevelMixin:
+def estimate_intervals(
+    rows: list[dict[str, Any]], methods: list[str] | None = None
+) -> alt.TopLevelMixin:
     """Point estimates with their 95% intervals, the observed lower bound, and the range
     from it to the figure if the unrecorded lived with twice as many children.
 
@@ -229,15 +231,17 @@ def estimate_intervals(rows: list[dict[str, Any]]) -> alt.TopLevelMixin:
     values = [
         r
         for r in rows
-        if (r.get("value") if r.get("kind", "point") != "range" else r.get("hi")) is not None
+        if r.get("kind") == "shown"
+        or (r.get("value") if r.get("kind", "point") != "range" else r.get("hi")) is not None
     ]
-    methods = list(dict.fromkeys(r["method"] for r in rows))
+    methods = methods or list(dict.fromkeys(r["method"] for r in rows))
     types = list(dict.fromkeys(r["type"] for r in rows))
     palette = [DARK, "#00703c", BLUE, ORANGE, "#4c2c92"]
     colour = alt.Color(
         "method:N", sort=methods, legend=None, scale=alt.Scale(domain=methods, range=palette)
     )
-    base = alt.Chart().encode(y=alt.Y("method:N", sort=methods, title=None), color=colour)
+    y = alt.Y("method:N", sort=methods, title=None, scale=alt.Scale(domain=methods))
+    base = alt.Chart().encode(y=y, color=colour)
     x = alt.X("lo:Q", title="Children", scale=alt.Scale(zero=False))
     is_point = alt.datum.kind == "point"
     band = (
@@ -252,13 +256,18 @@ def estimate_intervals(rows: list[dict[str, Any]]) -> alt.TopLevelMixin:
     )
     rules = base.transform_filter(is_point).mark_rule(strokeWidth=2).encode(x=x, x2="hi:Q")
     points = base.transform_filter(is_point).mark_point(filled=True, size=70).encode(x="value:Q")
+    stars = (
+        base.transform_filter(alt.datum.kind == "shown")
+        .mark_text(align="left", fontSize=12, color="#0b0c0c")
+        .encode(x=alt.value(4), text="label:N", color=alt.value("#0b0c0c"))
+    )
     labels = (
-        base.transform_filter(alt.datum.kind != "tick")
+        base.transform_filter((alt.datum.kind != "tick") & (alt.datum.kind != "shown"))
         .mark_text(align="left", dx=6, dy=-10, fontSize=10)
         .encode(x="at:Q", text="label:N")
     )
     return (
-        alt.layer(band, ticks, rules, points, labels, data=alt.Data(values=values))
+        alt.layer(band, ticks, rules, points, labels, stars, data=alt.Data(values=values))
         .properties(width=WIDTH - 260, height=alt.Step(22))
         .facet(
             row=alt.Row(

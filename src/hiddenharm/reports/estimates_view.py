@@ -34,6 +34,11 @@ FACTOR_WORDS = {
     "2": "Twice as many (2)",
 }
 RANGE = "Range: at least to twice as many"
+OBSERVED = "Observed (at least)"
+FROM_ALL = "From all clients (95% interval)"
+FROM_NEW = "From new presentations (95% interval)"
+# The chart's rows, in this order in every panel: the range beside the interval.
+METHODS = [OBSERVED, RANGE, FROM_ALL, FROM_NEW]
 
 
 def _range(est: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -45,7 +50,8 @@ def _range(est: Mapping[str, Any]) -> tuple[Any, Any]:
 def _range_words(est: Mapping[str, Any]) -> str:
     low, high = _range(est)
     if low is None or high is None:
-        return "–" if low is not None else "*"
+        # with nothing recorded there is no range ("–"); otherwise it is suppressed ("*")
+        return "–" if low is not None and est.get("n") == 0 else "*"
     return f"{count(low)} to {number(high)}"
 
 
@@ -106,14 +112,16 @@ def estimates_section(report: Mapping[str, Any]) -> Section:
         new = est.get("new_presentations") or {}
         t = TYPE_TITLE[kind]
         obs = est.get("observed")
-        rows.append(_point(t, "Observed (at least)", obs, obs, obs, count(obs)))
+        rows.append(_point(t, OBSERVED, obs, obs, obs, count(obs)))
         low, high = _range(est)
-        if low is not None and high is not None:
+        if low is None or high is None:
+            rows.append(_shown(t, RANGE, _range_words(est)))
+        else:
             sens = est.get("sensitivity") or {}
             rows.append(
                 {
                     "type": t,
-                    "method": "Range: at least to twice as many",
+                    "method": RANGE,
                     "kind": "range",
                     "lo": low,
                     "hi": high,
@@ -126,10 +134,7 @@ def estimates_section(report: Mapping[str, Any]) -> Section:
                 for v in sens.values()
                 if v is not None
             ]
-        for method, source in (
-            ("From all clients (95% interval)", est),
-            ("From new presentations (95% interval)", new),
-        ):
+        for method, source in ((FROM_ALL, est), (FROM_NEW, new)):
             value = source.get("estimate")
             ci = source.get("ci95") or [None, None]
             lo = ci[0] if ci[0] is not None else value
@@ -167,13 +172,20 @@ def estimates_section(report: Mapping[str, Any]) -> Section:
             "the 95% interval assumes they are like those recorded."
         ],
     )
-    sec.figures.append(_make("estimates", title, charts.estimate_intervals(rows), table))
+    sec.figures.append(_make("estimates", title, charts.estimate_intervals(rows, METHODS), table))
     sec.tables.append(_sensitivity_table(report))
     sec.tables.append(_prevalence_table(report))
     return sec
 
 
+def _shown(t: str, method: str, label: str) -> dict[str, Any]:
+    """A row the chart cannot draw: its label alone (``*`` suppressed, ``–`` none)."""
+    return {"type": t, "method": method, "kind": "shown", "label": label}
+
+
 def _point(t: str, method: str, value: Any, lo: Any, hi: Any, label: str) -> dict[str, Any]:
+    if value is None:
+        return _shown(t, method, label)
     return {
         "type": t,
         "method": method,

@@ -69,7 +69,7 @@ def test_it_hides_a_suppressed_range_and_never_gives_n_back(report: dict[str, An
     e["sensitivity"] = {"0": 127, "0.5": None, "1": None, "1.5": None, "2": None}
     sec = estimates_section(r)
     drug = next(row for row in sec.figures[0].table.rows if row[0] == "Drug treatment")
-    assert drug[2] == "* of 420" and drug[3] == "–"
+    assert drug[2] == "* of 420" and drug[3] == "*"
     sens = next(t for t in sec.tables if t.caption.startswith("If the"))
     assert sens.rows[0] == ["Drug treatment", "*", "127", "*", "*", "*", "*"]
     # N - n = 44 would give n back: in no cell, label or sentence
@@ -80,6 +80,19 @@ def test_it_hides_a_suppressed_range_and_never_gives_n_back(report: dict[str, An
     e["sensitivity"]["0"] = None
     drug = next(row for row in estimates_section(r).figures[0].table.rows if row[0][0] == "D")
     assert drug[1] == "*" and drug[3] == "*"
+    # the chart says so too, with a star where the figure would be
+    shown = [
+        v for v in estimates_section(r).figures[0].spec["data"]["values"] if v["type"][0] == "D"
+    ]
+    assert [v["label"] for v in shown if v["kind"] == "shown"] == ["*", "*", "*"]
+    # with nothing recorded there is no range: "–", not a star
+    r["estimates"]["drug"].update(observed=0, n=0, sensitivity={"0": 0, "2": None})
+    drug = next(row for row in estimates_section(r).figures[0].table.rows if row[0][0] == "D")
+    assert drug[3] == "–"
+    # a panel without the range keeps every panel's rows in one order (the range beside
+    # the interval), with the same colours
+    y = estimates_section(r).figures[0].spec["spec"]["layer"][0]["encoding"]["y"]
+    assert y["sort"] == estimates_view.METHODS
 
 
 def test_it_quotes_the_range_in_the_headline_when_everyone_or_no_one_is_recorded(
