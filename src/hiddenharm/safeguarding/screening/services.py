@@ -32,6 +32,13 @@ def current_question_set(key: str = DEFAULT_KEY) -> QuestionSet:
     return qs
 
 
+def question_set_for(client) -> QuestionSet:
+    """The questions a new screening of `client` is asked: those their local authority area
+    published (key = its code, e.g. E10000020) if any, else the default series."""
+    own = QuestionSet.objects.filter(key=client.la).order_by("-version").first()
+    return own or current_question_set()
+
+
 @transaction.atomic
 def publish_question_set(document: dict, user=None, request=None) -> QuestionSet:
     """A new version of a series of questions: the next number, whatever the document says.
@@ -111,7 +118,7 @@ def record_screening(
 ) -> Screening:
     """Check the answers, suggest an action by the set's rules, store the keyworker's
     decision (and why, required when it differs from the suggestion), audit it."""
-    qset = question_set or current_question_set()
+    qset = question_set or question_set_for(client)
     errors = check_answers(qset.document, answers)
     if screened_on > today:
         errors["screened_on"] = "The date of the screening must be today or in the past"

@@ -37,7 +37,7 @@ def _add_errors(error: ValidationError, answers: AnswersForm, decision: Decision
 @access.role_required(*access.SCREENING_WRITE_ROLES)
 def screening_create(request, client_id):
     client, _ = access.get_client_for_user(request, client_id, write=True)
-    qset = services.current_question_set()
+    qset = services.question_set_for(client)
     data = request.POST if request.method == "POST" else None
     answers = AnswersForm(data, document=qset.document)
     decision = DecisionForm(data if data and "save" in data else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -270,3 +271,22 @@ def test_a_referral_decision_links_to_the_referral_form_when_it_exists(world, as
         assert (
             b"Refer to children&#x27;s social care under the local joint protocol" in page.content
         )
+
+
+def test_an_area_publishes_its_own_questions_from_a_file(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    doc = copy.deepcopy(services.current_question_set().document)
+    doc["key"], doc["title"] = world.client_obj.la, "Norfolk screening"
+    doc["questions"][0]["text"] = "Ages of the children in the home?"
+    path = tmp_path / "norfolk.json"
+    path.write_text(json.dumps(doc))
+    call_command("publish_screening_questions", str(path))
+    s = screen(world)
+    assert (s.question_set.key, s.question_set.version) == (world.client_obj.la, 1)
+    assert s.answers_in_words()[0][0] == "Ages of the children in the home?"
+    doc["rules"][0]["action"] = "PANIC"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError, match="action must be one of"):
+        call_command("publish_screening_questions", str(path))
+    assert QuestionSet.objects.filter(key=world.client_obj.la).count() == 1
