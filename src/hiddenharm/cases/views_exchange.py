@@ -11,6 +11,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -82,26 +83,87 @@ def problem_summary(result) -> dict:
     }
 
 
+PENDING = "hh_import"  # the session's note of a file checked and waiting to be confirmed
+WORDS = {
+    "clients": "clients",
+    "episodes": "episodes",
+    "start_records": "records of the items at the start of treatment",
+    "reviews": "care-plan reviews",
+    "children": "children",
+    "child_statuses": "records of where a child lives",
+}
+
+
+def in_words(counts: dict) -> list[str]:
+    return [f"{n:,} {WORDS.get(k, k.replace('_', ' '))}" for k, n in counts.items()]
+
+
+def _pending_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pending_path(request) -> Path | None:
+    note = request.session.get(PENDING) or {}
+    token, suffix = str(note.get("token", "")), str(note.get("suffix", ""))
+    if not token.isalnum() or suffix not in (".zip", ".csv"):
+        return None
+    path = _pending_dir() / f"{token}{suffix}"
+    return path if path.is_file() else None
+
+
+def _forget(request) -> None:
+    path = _pending_path(request)
+    if path is not None:
+        path.unlink(missing_ok=True)
+    request.session.pop(PENDING, None)
+
+
 @access.role_required(*access.EXCHANGE_ROLES)
 def exchange(request):
+    """Upload: the file is checked and what it would load is shown (a dry run, rolled
+    back); "Load these records" then loads it in one transaction with its audit event."""
+    import secrets
+
     provider = access.exchange_provider(request.user)
     outcome = None
     summary = None
-    if request.method == "POST":
+    preview = False
+    form = UploadForm()
+    if request.method == "POST" and "confirm" in request.POST:
+        path = _pending_path(request)
+        if path is None:
+            messages.warning(request, "That file is no longer waiting: upload it again")
+        else:
+            outcome = services.import_file(request, path, provider, as_of=timezone.localdate())
+            summary = problem_summary(outcome.result)
+            _forget(request)
+    elif request.method == "POST" and "cancel" in request.POST:
+        _forget(request)
+        messages.info(request, "Nothing was loaded")
+    elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
+            _forget(request)
             upload = form.cleaned_data["submission"]
             suffix = Path(upload.name).suffix.lower()
-            with tempfile.TemporaryDirectory(prefix="hh-import-") as tmp:
-                path = Path(tmp) / f"submission{suffix}"
-                with open(path, "wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                outcome = services.import_file(request, path, provider, as_of=timezone.localdate())
+            token = secrets.token_hex(16)
+            path = _pending_dir() / f"{token}{suffix}"
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            outcome = services.preview_file(path, provider, as_of=timezone.localdate())
             summary = problem_summary(outcome.result)
+            if outcome.loaded:
+                request.session[PENDING] = {"token": token, "suffix": suffix}
+                preview = True
+            else:
+                path.unlink(missing_ok=True)
             form = UploadForm()
-    else:
-        form = UploadForm()
+    if outcome is not None:
+        outcome.created_words = in_words({k: v for k, v in outcome.created.items() if v})
+        outcome.updated_words = in_words({k: v for k, v in outcome.updated.items() if v})
     return render(
         request,
         "cases/exchange.html",
@@ -111,6 +173,7 @@ def exchange(request):
             "provider": provider,
             "outcome": outcome,
             "summary": summary,
+            "preview": preview,
         },
     )
 

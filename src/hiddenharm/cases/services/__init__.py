@@ -26,7 +26,7 @@ from hiddenharm.cases.services.episodes import (
     record_review,
     save_start_items,
 )
-from hiddenharm.cases.services.imports import import_file
+from hiddenharm.cases.services.imports import import_file, preview_file
 from hiddenharm.cases.services.reads import ITEM_FIELDS, children_living_with, last_items
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "create_client",
     "discharge",
     "import_file",
+    "preview_file",
     "last_items",
     "open_episode",
     "record_child_status",

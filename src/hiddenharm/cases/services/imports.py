@@ -27,3 +27,21 @@ def import_file(request, path, provider, as_of: dt.date):
         request,
     )
     return outcome
+
+
+class _Rollback(Exception):
+    pass
+
+
+def preview_file(path, provider, as_of: dt.date):
+    """What loading the file would do, without doing it: the same validation and load,
+    run inside a transaction that is then rolled back (so the counts are exact: what
+    matches records already here is counted as such). Nothing is kept, so no audit event."""
+    try:
+        with transaction.atomic():
+            outcome = exchange.import_submission(
+                path, {provider.agency_code: provider}, as_of=as_of
+            )
+            raise _Rollback(outcome)
+    except _Rollback as done:
+        return done.args[0]

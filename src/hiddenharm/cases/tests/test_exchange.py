@@ -91,11 +91,34 @@ def test_it_skips_rows_of_an_agency_the_importer_is_not(world, tmp_path):
     assert not Episode.objects.filter(episode_ref="XE1").exists()
 
 
-def _upload(http, text, name="episodes.csv"):
-    return http.post(
+def _upload(http, text, name="episodes.csv", confirm=True):
+    """Upload (a dry run: nothing loaded), then confirm the load."""
+    response = http.post(
         reverse("cases:exchange"),
         {"submission": SimpleUploadedFile(name, text.encode(), "text/csv")},
     )
+    if confirm and response.context.get("preview"):
+        return http.post(reverse("cases:exchange"), {"confirm": "1"})
+    return response
+
+
+def test_it_shows_what_a_file_would_load_before_loading_it(as_persona, world):
+    text = HEADER + "AGA1,E10000020,N1,NE1,A,B,1980-01-01,F,CRACK,2025-01-01,2025-01-05,14,0,N\n"
+    http = as_persona("data_lead")
+    before = _counts()
+    response = _upload(http, text, confirm=False)
+    html = response.content.decode()
+    assert "Nothing is loaded yet" in html and "1 clients, 1 episodes" in html
+    assert "records of the items at the start of treatment" in html
+    assert _counts() == before and not AuditEvent.objects.filter(kind="import").exists()
+    # Cancel: nothing loaded, the file forgotten; confirming then finds nothing waiting.
+    http.post(reverse("cases:exchange"), {"cancel": "1"})
+    response = http.post(reverse("cases:exchange"), {"confirm": "1"}, follow=True)
+    assert "no longer waiting" in response.content.decode() and _counts() == before
+    response = _upload(http, text)
+    assert "Loaded: 1 clients, 1 episodes" in response.content.decode()
+    assert Episode.objects.filter(episode_ref="NE1").exists()
+    assert AuditEvent.objects.filter(kind="import").count() == 1
 
 
 def test_it_shows_the_problems_and_loads_the_good_rows(as_persona, world):
