@@ -13,7 +13,7 @@ def records_for(world) -> dict:
     """{"referral_id", "request_id", "glass_id", "action"}: a referral sent by the world's
     keyworker to the world's CSC team, a request for information from that team to provider A,
     and a break-the-glass record of provider A."""
-    cached = getattr(world, "_safeguarding_records", None)
+    cached = getattr(world, "_referral_records", None)
     if cached:
         return cached
     from hiddenharm.safeguarding import referrals
@@ -51,10 +51,10 @@ def records_for(world) -> dict:
         started_at=now - dt.timedelta(hours=10),
         expires_at=now - dt.timedelta(hours=2),
     )
-    world._safeguarding_records = {
+    world._referral_records = {
         "referral_id": r.pk,
         "request_id": req.pk,
         "glass_id": glass.pk,
         "action": "acknowledge",
     }
-    return world._safeguarding_records
+    return world._referral_records
