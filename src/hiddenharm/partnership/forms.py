@@ -68,7 +68,13 @@ class DirectoryEntryForm(GovForm):
     )
     phone = forms.CharField(label="Telephone", required=False, max_length=40)
     email = forms.EmailField(label="Email", required=False)
-    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        # a text input: the GOV.UK templates style TextInput, not URLInput
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+    )
     address = forms.CharField(
         label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
