@@ -143,3 +143,32 @@ def test_it_filters_the_recommendations_by_sector(world, as_persona):
     assert http.get(reverse("partnership:recommendations"), {"sector": "x"}).status_code == 404
     rollups = http.get(reverse("partnership:rollups")).content.decode()
     assert "?sector=criminal_justice" in rollups
+
+
+def test_it_lists_the_areas_joint_protocols_due_for_review(world, as_persona):
+    import datetime as dt
+
+    from django.apps import apps
+
+    from hiddenharm.partnership.views_dashboard import protocols_due
+
+    if not apps.is_installed("hiddenharm.safeguarding"):
+        pytest.skip("the safeguarding app is not installed")
+    JointProtocol = apps.get_model("safeguarding", "JointProtocol")
+    from django.utils import timezone
+
+    today = timezone.localdate()  # the page's own date
+    for la, name, review in (
+        ("E10000020", "Norfolk protocol", today + dt.timedelta(days=31)),
+        ("E10000029", "Suffolk protocol", today - dt.timedelta(days=300)),  # another area's
+    ):
+        JointProtocol.objects.create(
+            la_code=la, name=name, escalation_contact="Duty manager", review_date=review
+        )
+    area = world.users["partnership"].profile.organisation
+    due = protocols_due(area, today)
+    assert [(d["protocol"].name, d["overdue"]) for d in due] == [("Norfolk protocol", False)]
+    assert protocols_due(area, today + dt.timedelta(days=32))[0]["overdue"] is True
+    assert protocols_due(area, today - dt.timedelta(days=60)) == []  # 91 days ahead of then
+    page = as_persona("commissioner").get(reverse("partnership:dashboard")).content.decode()
+    assert "Norfolk protocol" in page and "Suffolk protocol" not in page
