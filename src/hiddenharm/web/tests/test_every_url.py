@@ -16,7 +16,12 @@ PUBLIC = {
     "partnership:public_online",
     "partnership:exit",
 }
-POST_ONLY = {"cases:assign_many", "cases:export"}
+POST_ONLY = {
+    "cases:assign_many",
+    "safeguarding:referral_move",
+    "safeguarding:glass_review",
+    "cases:export",
+}
 RECORD_OWNER = {"keyworker", "manager", "data_lead"}
 
 
@@ -36,6 +41,7 @@ def all_views():
     return sorted(walk(get_resolver().url_patterns), key=lambda t: t[0])
 
 
+REFERRAL_KEYS = {"referral_id", "request_id", "glass_id", "action"}  # safeguarding
 SAFEGUARDING_RECORD_KEYS = {"screening_id", "plan_id", "meeting_id"}  # screening, plans
 CASE_RECORD_KEYS = {"record_id", "status_id", "pregnancy_id"}  # cases: corrections
 
@@ -43,9 +49,6 @@ CASE_RECORD_KEYS = {"record_id", "status_id", "pregnancy_id"}  # cases: correcti
 def url_for(name, pattern, world, other=False):
     kwargs = {}
     for key in pattern.pattern.converters:
-        if key in PARTNERSHIP_KEYS:
-            kwargs[key] = PARTNERSHIP_KEYS[key]()
-            continue
         if key in CASE_RECORD_KEYS:
             from hiddenharm.cases.testing import records_for as case_records
 
@@ -55,6 +58,14 @@ def url_for(name, pattern, world, other=False):
             from hiddenharm.safeguarding.plans.testing import records_for
 
             kwargs[key] = records_for(world)[key]
+            continue
+        if key in REFERRAL_KEYS:
+            from hiddenharm.safeguarding.testing import records_for as safeguarding_records
+
+            kwargs[key] = safeguarding_records(world)[key]
+            continue
+        if key in PARTNERSHIP_KEYS:
+            kwargs[key] = PARTNERSHIP_KEYS[key]()
             continue
         obj = {"client_id": world.client_obj, "episode_id": world.episode, "child_id": world.child}[
             key
