@@ -125,7 +125,7 @@ def _row(label, c, u) -> dict:
     }
 
 
-def rows(report: dict) -> list[dict]:
+def rows(report: dict, names: dict[str, str] | None = None) -> list[dict]:
     """One row per split: completeness of each item at start, and currency at review."""
     out = []
     comp = report.get("completeness") or {}
@@ -136,9 +136,15 @@ def rows(report: dict) -> list[dict]:
         ("alcohol", "Alcohol treatment"),
     ):
         out.append(_row(label, comp.get(key), curr.get(key)))
+    names = names or {}
     for agency in sorted(comp.get("by_agency") or {}):
-        out.append(agency_row(report, agency, f"Agency {agency}"))
+        out.append(agency_row(report, agency, agency_label(agency, names)))
     return out
+
+
+def agency_label(code: str, names: dict[str, str]) -> str:
+    """A provider by its name, with the agency code people see in extracts."""
+    return f"{names[code]} ({code})" if code in names else f"Agency {code}"
 
 
 def agency_row(report: dict, agency: str, label: str) -> dict:
@@ -245,9 +251,10 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
             period_from, period_to, publish=publish, sections=DASHBOARD_SECTIONS
         )
         over_time = region.trend(quarters, publish=publish, sections=("completeness", "currency"))
-    tables = [{"title": "By treatment type and agency", "rows": rows(report)}]
+    names = {p.agency_code: p.name for p in providers if p.agency_code}
+    tables = [{"title": "By treatment type and agency", "rows": rows(report, names)}]
     agencies = sorted((report.get("completeness") or {}).get("by_agency") or {})
-    columns = [("all", "All")] + [(a, f"Agency {a}") for a in agencies]
+    columns = [("all", "All")] + [(a, agency_label(a, names)) for a in agencies]
     trends = trend_tables(over_time, quarters, columns)
     if teams:
         if len(providers) != 1:
@@ -392,3 +399,18 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
         except IntegrityError:  # another process stored the same scope at the same moment
             pass
     return {**figures, "computed_at": now, "seconds": seconds, "cached": False, "stale": False}
+
+
+def trend_chart(table: dict, target: float = 0.9) -> str:
+    """An over-time table as an Altair line chart (SVG through vl-convert, as the report's
+    charts are drawn): one line per column, the 90% target dashed. The table stays beside
+    it for the numbers and for screen readers."""
+    from hiddenharm.reports import charts
+
+    data = [
+        {"panel": "", "quarter": r["label"], "measure": column, "rate": cell["rate"]}
+        for r in table["rows"]
+        for column, cell in zip(table["columns"], r["cells"], strict=True)
+    ]
+    _, svg = charts.render(charts.trend_lines(data, target, [""]))
+    return svg

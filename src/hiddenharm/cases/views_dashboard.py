@@ -12,6 +12,7 @@ from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
 from hiddenharm.cases import figures
 from hiddenharm.cases.forms import PeriodForm
+from hiddenharm.extract.codes import PROBLEM_TITLES
 
 
 def _period(request):
@@ -42,6 +43,12 @@ def dashboard(request):
         trends = shown.get("trends", [])
         computed_at, cached = shown["computed_at"], shown["cached"]
         stale = shown.get("stale", False)
+    for t in trends:
+        t["chart"] = figures.trend_chart(t)
+    problem_words = [
+        {"code": code, "count": n, "title": PROBLEM_TITLES.get(code, code)}
+        for code, n in (problems or {}).items()
+    ]
     record(events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
     return render(
         request,
@@ -59,6 +66,7 @@ def dashboard(request):
             "cached": cached,
             "stale": stale,
             "form": period_form,
+            "problem_words": problem_words,
         },
     )
 

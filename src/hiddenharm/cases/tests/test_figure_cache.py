@@ -157,7 +157,7 @@ def test_it_keeps_each_services_figures_apart(client, world):
     theirs = _view(client)
     assert not theirs.context["cached"]  # not the first service's cached figures
     labels = [r["label"] for r in theirs.context["tables"][0]["rows"]]
-    assert "Agency AGB2" in labels and "Agency AGA1" not in labels
+    assert "Provider B (AGB2)" in labels and "Provider A (AGA1)" not in labels
     assert _prntstat(theirs) == (0, 1) and _prntstat(mine) == (1, 1)
     assert FigureCache.objects.count() == 2
 
@@ -204,7 +204,7 @@ def test_it_shows_the_same_rows_as_the_full_report(world):
             [world.provider], [], start, end, publish=publish, as_of=end
         )
         report = figures.build([world.provider], start, end, publish=publish, as_of=end)
-        assert shown["tables"][0]["rows"] == figures.rows(report)
+        assert shown["tables"][0]["rows"] == figures.rows(report, {"AGA1": "Provider A"})
         assert shown["problems"] == report["problems"]
 
 
@@ -254,7 +254,7 @@ def test_it_gives_each_team_the_figures_of_its_records_measured_alone(world):
     }
     # A service of one agency: its agency row is its All row.
     everyone, agency = shown["tables"][0]["rows"][0], shown["tables"][0]["rows"][-1]
-    assert agency["label"] == "Agency AGA1"
+    assert agency["label"] == "Provider A (AGA1)"
     assert agency["items"] == everyone["items"] and agency["currency"] == everyone["currency"]
 
 

@@ -14,7 +14,7 @@ def test_it_shows_completeness_and_currency_by_agency_and_team(as_persona, world
     assert response.status_code == 200
     tables = response.context["tables"]
     labels = [r["label"] for t in tables for r in t["rows"]]
-    assert "Agency AGA1" in labels and "Team A1" in labels
+    assert "Provider A (AGA1)" in labels and "Team A1" in labels
     everyone = tables[0]["rows"][0]
     prntstat = everyone["items"][0]
     assert (prntstat["item"], prntstat["recorded"], prntstat["eligible"]) == ("PRNTSTAT", 1, 1)
@@ -99,13 +99,16 @@ def test_it_shows_completeness_and_currency_over_the_last_eight_quarters(as_pers
     assert any(t.startswith("Parental status recorded") for t in titles)
     assert any(t.endswith(", by team") for t in titles)
     area = trends[0]
-    assert area["columns"][:2] == ["All", "Agency AGA1"]
+    assert area["columns"][:2] == ["All", "Provider A (AGA1)"]
     assert [r["label"] for r in area["rows"]][-1] == "Jan to Mar 2025"
     assert len(area["rows"]) == 8
     # The quarters' new presentations add up to those of the two years they cover.
     starts = sum(r["cells"][0]["den"] for r in area["rows"][-4:])
     assert starts == response.context["tables"][0]["rows"][0]["items"][0]["eligible"]
-    assert 'id="over-time"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="over-time"' in html
+    # each over-time table has its chart beside it (an SVG drawn by Altair / vl-convert)
+    assert html.count('class="hh-chart') == len(trends) and "<svg" in html
 
 
 def test_it_shows_commissioners_the_area_over_time_without_teams(as_persona, world):
