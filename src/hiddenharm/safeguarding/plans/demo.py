@@ -112,20 +112,32 @@ def _ended(client, child, today):
 
 def load_plans_demo(providers, today: dt.date) -> int:
     """Three plans for each provider (Organisations) without plans; the number made."""
-    from hiddenharm.cases.models import Child
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, When
+
+    from hiddenharm.cases.models import Child, ChildStatus
+    from hiddenharm.safeguarding.screening.models import Screening
 
     made = 0
     for provider in providers:
         if ChildProtectionPlan.objects.filter(client__provider=provider).exists():
             continue
+        # Children under 16 of clients in treatment, those living with the client and those
+        # whose parent was screened first (so that the report has something to show).
+        lives = ChildStatus.objects.filter(child=OuterRef("pk")).order_by("-recorded_on", "-id")
+        screened = Screening.objects.filter(client=OuterRef("client_id"))
         children = (
             Child.objects.filter(
                 client__provider=provider,
                 client__keyworker__isnull=False,
                 client__episodes__discharged__isnull=True,
+                year_of_birth__gte=today.year - 15,
+            )
+            .annotate(where=Subquery(lives.values("whereabouts")[:1]), screened=Exists(screened))
+            .annotate(
+                at_home=Case(When(where="CLIENT", then=1), default=0, output_field=IntegerField())
             )
             .select_related("client", "client__keyworker")
-            .order_by("client_id", "child_ref")
+            .order_by("-screened", "-at_home", "client_id", "child_ref")
             .distinct()
         )
         seen, picked = set(), []

@@ -119,6 +119,13 @@ def chronology(client, plans, referrals, screenings) -> list[Entry]:
     return sorted(out, key=lambda e: (e.day, e.source, e.what))
 
 
+def _recording_order(r):
+    """Episode by episode, each in date order: the start row (dated by the care-plan start
+    when it has no date of its own) before a review of the same day."""
+    day = r.recorded_on or r.episode.care_plan_start or dt.date.min
+    return (r.episode.referred, r.episode_id, day, r.kind == "review", r.pk)
+
+
 def context(plan, today: dt.date) -> dict:
     client = plan.client
     conference = conference_for(plan, today)
@@ -129,10 +136,9 @@ def context(plan, today: dt.date) -> dict:
     screenings = list(client.screenings.select_related("question_set", "screened_by"))
     referrals = referrals_of(client)
     plans = list(client.cp_plans.select_related("child").prefetch_related("meetings"))
-    recordings = (
-        HiddenHarmRecord.objects.filter(episode__client=client)
-        .select_related("episode")
-        .order_by("episode__referred", "kind", "recorded_on", "id")
+    recordings = sorted(
+        HiddenHarmRecord.objects.filter(episode__client=client).select_related("episode"),
+        key=_recording_order,
     )
     headings = [
         (words, getattr(contribution, name, "") if contribution else "")

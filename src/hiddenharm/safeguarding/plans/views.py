@@ -13,6 +13,7 @@ from django.utils import timezone
 from hiddenharm.accounts import access
 from hiddenharm.audit import events as audit_events
 from hiddenharm.audit.trail import record
+from hiddenharm.cases.events import ViewList
 from hiddenharm.safeguarding.plans import limits, report, services
 from hiddenharm.safeguarding.plans.forms import (
     ContributionForm,
@@ -39,6 +40,12 @@ def _errors_to_form(form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, msgs)
 
 
+def _audit_list(request, page: str, scope: str, client_ids) -> None:
+    """A list of clients shown: which ones, by id (each row says a person is in treatment)."""
+    ids = tuple(dict.fromkeys(client_ids))
+    record(ViewList(page=page, scope=scope, client_ids=ids), request)
+
+
 def _scope(request):
     scopes = access.worklist_scopes(request.user)
     scope = request.GET.get("scope") or next(iter(scopes))
@@ -51,7 +58,8 @@ def _scope(request):
 @access.role_required(*READ)
 def plan_list(request):
     scopes, scope, clients = _scope(request)
-    plans = services.plans_of(clients).order_by("end_date", "-start_date", "-id")
+    plans = list(services.plans_of(clients).order_by("end_date", "-start_date", "-id"))
+    _audit_list(request, "cp_plans", scope, [p.client_id for p in plans])
     return render(
         request,
         "plans/list.html",
@@ -63,6 +71,8 @@ def plan_list(request):
 def upcoming(request):
     scopes, scope, clients = _scope(request)
     today = timezone.localdate()
+    meetings = services.upcoming(clients, today)
+    _audit_list(request, "cp_upcoming", scope, [m.plan.client_id for m in meetings])
     return render(
         request,
         "plans/upcoming.html",
@@ -70,7 +80,7 @@ def upcoming(request):
             "title": "Meetings in the next 10 working days",
             "scopes": scopes,
             "scope": scope,
-            "meetings": services.upcoming(clients, today),
+            "meetings": meetings,
             "horizon": limits.reminder_horizon(today),
             "today": today,
         },
@@ -81,6 +91,8 @@ def upcoming(request):
 def overdue(request):
     scopes, scope, clients = _scope(request)
     today = timezone.localdate()
+    rows = services.overdue(clients, today)
+    _audit_list(request, "cp_overdue", scope, [p.client_id for p, _ in rows])
     return render(
         request,
         "plans/overdue.html",
@@ -88,7 +100,7 @@ def overdue(request):
             "title": "Overdue: meetings and contributions past their time limit",
             "scopes": scopes,
             "scope": scope,
-            "rows": services.overdue(clients, today),
+            "rows": rows,
             "today": today,
         },
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from hiddenharm.accounts import access
 from hiddenharm.audit import events as audit_events
 from hiddenharm.audit.trail import record
+from hiddenharm.cases.events import ViewList
 from hiddenharm.safeguarding.screening import rules, services
 from hiddenharm.safeguarding.screening.forms import AnswersForm, DecisionForm
 
@@ -110,6 +111,9 @@ def due(request):
     rows = list(page.object_list)
     for c in rows:
         c.days = (today - c.due_since).days
+    record(
+        ViewList(page="screening_due", scope=scope, client_ids=tuple(c.pk for c in rows)), request
+    )
     return render(
         request,
         "screening/due.html",

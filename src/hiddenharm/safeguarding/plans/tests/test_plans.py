@@ -265,3 +265,19 @@ def test_a_stale_form_says_so(world, as_persona):
         {"version": "9", "end_date_0": "1", "end_date_1": "5", "end_date_2": "2025"},
     )
     assert r.status_code == 200 and b"Someone else changed" in r.content
+
+
+def test_list_pages_audit_which_clients_they_showed(world, as_persona):
+    start(world)
+    http = as_persona("manager")
+    for name, page in (
+        ("plans:list", "cp_plans"),
+        ("plans:overdue", "cp_overdue"),
+        ("plans:upcoming", "cp_upcoming"),
+        ("screening:due", "screening_due"),
+    ):
+        http.get(reverse(name))
+        event = AuditEvent.objects.filter(kind="view_list").order_by("-id").first()
+        assert event.details["page"] == page, name
+    listed = AuditEvent.objects.get(kind="view_list", details__page="cp_plans")
+    assert listed.details["client_ids"] == [world.client_obj.pk]
