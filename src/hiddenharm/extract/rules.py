@@ -93,10 +93,11 @@ def load(con: duckdb.DuckDBPyConnection, spec: FileSpec, raw: pa.Table) -> str:
                 f"THEN TRY_CAST({c} AS INTEGER) END AS n_{c}"
             )
     table = f"t_{spec.name}"
-    # The source is in line order and DuckDB keeps insertion order: no sort needed.
-    derived = "".join(f", {e}" for e in extra)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *{derived} FROM {src}")
-    con.unregister(src)
+    derived = ", ".join(extra) or "NULL AS nothing"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_d AS SELECT {derived} FROM {src}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {src} POSITIONAL JOIN {table}_d"
+    )
     return table
 
 
