@@ -132,6 +132,10 @@ def test_a_keyworker_screens_and_keeps_a_plan(page, world):
     sent = Contribution.objects.filter(submitted_on__isnull=False)
     assert sent.count() == 1 and Contribution.objects.count() == 2
 
+    page.goto(f"/clients/{client.pk}/")
+    page.locator("#cp-plans").scroll_into_view_if_needed()
+    expect(page.locator("#screenings")).to_contain_text("Consult children's social care")
+    shot("client record panels")
     page.goto("/")
     expect(page.locator("#plan-reminders")).to_contain_text("Review child protection conference")
     expect(page.locator("#screening-due-count")).to_contain_text("0 clients due a screening")
