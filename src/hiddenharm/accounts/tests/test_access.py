@@ -101,7 +101,15 @@ def test_it_refuses_a_role_in_the_wrong_kind_of_organisation(world, django_user_
 @pytest.mark.django_db
 def test_it_shows_navigation_by_role(world):
     ids = lambda who: {i["id"] for i in access.navigation(world.users[who])}  # noqa: E731
-    assert ids("keyworker") == {"worklist", "clients"}
-    assert ids("data_lead") == {"worklist", "clients", "dashboard", "exchange", "audit"}
-    assert ids("commissioner") == {"dashboard"}
-    assert ids("csc") == set()
+    assert ids("keyworker") == {"worklist", "clients", "directory"}
+    assert ids("data_lead") == {
+        "worklist",
+        "clients",
+        "dashboard",
+        "exchange",
+        "audit",
+        "directory",
+    }
+    assert ids("commissioner") == {"dashboard", "partnership", "recommendations", "directory"}
+    assert ids("csc") == {"directory"}
+    assert ids("partnership") == {"partnership", "recommendations", "directory"}
