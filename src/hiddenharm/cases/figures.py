@@ -412,5 +412,7 @@ def trend_chart(table: dict, target: float = 0.9) -> str:
         for r in table["rows"]
         for column, cell in zip(table["columns"], r["cells"], strict=True)
     ]
+    if not any(d["rate"] is not None for d in data):
+        return ""  # nothing to draw (no one eligible, or all suppressed): the table says so
     _, svg = charts.render(charts.trend_lines(data, target, [""]))
     return svg

@@ -178,6 +178,10 @@ def test_it_shows_the_caseload_and_the_audit_trail_at_a_glance(new_page, world):
     manager.goto(f"/clients/{world.client_obj.pk}/")
     expect(manager.locator("#client-tags")).to_contain_text("Child protection plan")
     shot("record-with-tags")
+    manager.goto("/clients/figures/?from=2024-04-01&to=2025-03-31", timeout=90_000)  # measures
+    expect(manager.locator("#trend-chart-1 svg")).to_be_visible()
+    expect(manager.locator("#trend-1")).to_contain_text("Provider A (AGA1)")
+    shot("figures-with-charts")
 
     lead = new_page("dl")
     lead.goto("/audit/")
