@@ -305,6 +305,22 @@ class ClientForm(GovForm):
 # --- the Hidden Harm items --------------------------------------------------------
 
 
+EXCLUSIVE = ("NONE", "UNK")  # stand alone (the rule in cases.rules): after an "or"
+
+
+def earlyhlp_choices() -> list:
+    """EARLYHLP's codes, with GOV.UK's "or" divider before the answers that stand alone."""
+    from crispy_forms_gds.choices import Choice
+
+    items = list(codes.EARLYHLP.items())
+    out = []
+    for i, (code, label) in enumerate(items):
+        nxt = items[i + 1][0] if i + 1 < len(items) else None
+        divider = "or" if nxt in EXCLUSIVE and code not in EXCLUSIVE else None
+        out.append(Choice(code, label, divider=divider) if divider else (code, label))
+    return out
+
+
 def items_initial(obj) -> dict:
     return {
         "prntstat": obj.prntstat,
@@ -344,7 +360,7 @@ class ItemsMixin:
             self.fields["pregnant"].error_messages["required"] = "Choose yes or no"
         self.fields["earlyhlp"] = forms.MultipleChoiceField(
             label="Help the children receive",
-            choices=list(codes.EARLYHLP.items()),
+            choices=earlyhlp_choices(),
             required=False,
             widget=forms.CheckboxSelectMultiple,
             help_text="Select all that apply. Asked where the client has or lives with children.",

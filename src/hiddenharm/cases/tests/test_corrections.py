@@ -395,3 +395,10 @@ def test_it_keeps_the_manager_to_their_own_service_when_correcting(world, as_per
     ):
         assert http.get(reverse(name, args=[arg])).status_code == 403
         assert http.post(reverse(name, args=[arg]), {}).status_code == 403
+
+
+def test_it_sets_the_answers_that_stand_alone_apart(world, as_persona):
+    html = as_persona("keyworker").get(reverse("cases:review_create", args=[world.episode.pk]))
+    html = html.content.decode()
+    before, after = html.split('<div class="govuk-checkboxes__divider">or</div>')
+    assert "Looked after" in before and "Not known" in after and "Looked after" not in after
