@@ -281,3 +281,31 @@ def test_list_pages_audit_which_clients_they_showed(world, as_persona):
         assert event.details["page"] == page, name
     listed = AuditEvent.objects.get(kind="view_list", details__page="cp_plans")
     assert listed.details["client_ids"] == [world.client_obj.pk]
+
+
+def test_the_protocol_of_the_clients_area_sets_the_country_and_the_contribution_days(world):
+    from django.apps import apps
+
+    plan = start(world)
+    m = meeting(plan, world, kind="RCPC", date=D(2025, 4, 22))  # Tuesday after Easter Monday
+    due = {d.meeting_id: d.due for d in services.plan_deadlines(plan) if d.meeting_id}
+    assert due[m.pk] == D(2025, 4, 15)  # no protocol: England and Wales, 3 working days
+    try:
+        Protocol = apps.get_model("safeguarding", "JointProtocol")
+    except LookupError:
+        pytest.skip("the safeguarding app's protocols are not installed")
+    p = Protocol.objects.create(
+        la_code=world.client_obj.la,
+        name="Protocol",
+        country="SC",
+        contribution_days=3,
+        escalation_contact="Duty manager",
+        review_date=D(2026, 1, 1),
+    )
+    due = {d.meeting_id: d.due for d in services.plan_deadlines(plan) if d.meeting_id}
+    assert due[m.pk] == D(2025, 4, 16)  # Scotland works Easter Monday
+    p.contribution_days = 5
+    p.save()
+    due = {d.meeting_id: d.due for d in services.plan_deadlines(plan) if d.meeting_id}
+    # Mon 21, Thu 17, Wed 16, Tue 15, Mon 14 April.
+    assert due[m.pk] == D(2025, 4, 14)
