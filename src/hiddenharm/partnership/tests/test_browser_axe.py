@@ -48,7 +48,9 @@ def page(browser, live_server, transactional_db, world):
     # axe is injected as a script of the test's own: the pages' policy (script-src 'self')
     # would refuse it, so only this context bypasses it.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    context.set_default_timeout(20_000)
+    # the dashboard works out its figures inline in tests: slow on two busy cores
+    context.set_default_timeout(90_000)
+    context.set_default_navigation_timeout(90_000)
     yield context.new_page()
     context.close()
 
