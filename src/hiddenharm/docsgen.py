@@ -42,9 +42,8 @@ def cli_reference() -> str:
     out = ["## Command-line reference", ""]
     out.append(f"`hiddenharm COMMAND [OPTIONS]`: {(group.help or '').strip()}")
     out.append("")
-    for name in sorted(group.commands):
-        cmd = group.commands[name]
-        sub = cmd.context_class(cmd, info_name=name, parent=ctx)
+    def emit(name: str, cmd: Any, parent: Any) -> None:
+        sub = cmd.context_class(cmd, info_name=name.split()[-1], parent=parent)
         pieces = cmd.collect_usage_pieces(sub)
         out.append(f"### `hiddenharm {name}`")
         out.append("")
@@ -58,6 +57,11 @@ def cli_reference() -> str:
             out.append("| --- | --- | --- |")
             out.extend(_param_row(p) for p in params)
             out.append("")
+        for child in sorted(getattr(cmd, "commands", {})):  # a group: its sub-commands
+            emit(f"{name} {child}", cmd.commands[child], sub)
+
+    for name in sorted(group.commands):
+        emit(name, group.commands[name], ctx)
     return "\n".join(out).rstrip() + "\n"
 
 
