@@ -5,6 +5,7 @@ manager, data_lead   at provider A
 other_keyworker      at provider B: must never see A's records
 commissioner         of the partnership of A's area: figures only
 csc                  children's social care practitioner: no treatment records
+partnership          partnership administrator of A's area: recommendations, directory
 visitor              signed out
 """
 
@@ -28,6 +29,7 @@ PERSONAS = (
     "data_lead",
     "commissioner",
     "csc",
+    "partnership",
     "visitor",
 )
 
@@ -70,6 +72,7 @@ def make_world(with_records: bool = True) -> World:
         "data_lead": make_user("dl", Role.DATA_LEAD, provider),
         "commissioner": make_user("comm", Role.COMMISSIONER, partnership),
         "csc": make_user("csc", Role.CSC, csc_team),
+        "partnership": make_user("padmin", Role.PARTNERSHIP_ADMIN, partnership),
         "visitor": None,
     }
     world = World(provider=provider, other_provider=other, team=team, users=users)
