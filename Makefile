@@ -73,7 +73,7 @@ test-sqlite:
 # The database-touching tests again, on a throwaway PostgreSQL.
 test-postgres:
 	@url=$$(scripts/pg.sh start) && trap 'scripts/pg.sh stop' EXIT && \
-	  DATABASE_URL=$$url $(PYTEST) -q -n 2 -p no:randomly src/hiddenharm/web src/hiddenharm/accounts src/hiddenharm/cases src/hiddenharm/audit src/hiddenharm/safeguarding src/hiddenharm/partnership
+	  DATABASE_URL=$$url $(PYTEST) -q -n 2 -p no:randomly src/hiddenharm/web src/hiddenharm/accounts src/hiddenharm/cases src/hiddenharm/audit src/hiddenharm/safeguarding src/hiddenharm/partnership src/hiddenharm/api
 
 bench: install
 	$(PY) bench/run.py
