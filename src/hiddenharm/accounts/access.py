@@ -524,8 +524,12 @@ def navigation(user) -> list[dict[str, str]]:
         add("clients", "Find a client", "cases:client_search")
     if profile.role in SAFEGUARDING_ROLES:
         add("referrals", "Referrals", "safeguarding:referrals")
+        add("requests", "Information requests", "safeguarding:request_list")
+    if profile.role in SHARING_REVIEW_ROLES:
+        add("sharing", "Information sharing", "safeguarding:share_list")
     if profile.role in FIGURE_ROLES:
         add("dashboard", "Figures", "cases:dashboard")
+        add("activity", "Safeguarding activity", "safeguarding:activity")
     if profile.role in EXCHANGE_ROLES:
         add("exchange", "Import and export", "cases:exchange")
     if profile.role in AUDIT_ROLES:

@@ -8,6 +8,8 @@ DATABASE_URL        any dj-database-url URL; default SQLite at $HH_DATA_DIR/hidd
 HH_DATA_DIR         default <project>/build
 HH_LOG_LEVEL        DEBUG, INFO, WARNING (default), ERROR
 HH_SECURE_COOKIES   default: on when HH_DEBUG is off
+HH_BREAK_GLASS_HOURS  how long a break-the-glass access to a client outside one's caseload
+                    lasts, in hours (default 8)
 HH_FIGURES_REFRESH  INLINE (default): a dashboard view after a change waits for new figures;
                     BACKGROUND (`hiddenharm serve` and the demo): it shows the last figures,
                     dated, while a thread works out the new ones
@@ -47,14 +49,16 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "ninja",  # the API docs page's static files
     "axes",  # sign-in throttling and lock-out
+    "simple_history",
     "hiddenharm.web",
     "hiddenharm.accounts",
     "hiddenharm.audit",
     "hiddenharm.cases",
     "hiddenharm.api",
-    "hiddenharm.partnership",
+    "hiddenharm.safeguarding",
     "hiddenharm.safeguarding.screening",
     "hiddenharm.safeguarding.plans",
+    "hiddenharm.partnership",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +178,8 @@ if env_bool("HH_BEHIND_TLS_PROXY", False):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 HH_MAX_UPLOAD_BYTES = env_int("HH_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# How long a break-the-glass access to a client outside one's caseload lasts (hours).
+HH_BREAK_GLASS_HOURS = env_int("HH_BREAK_GLASS_HOURS", 8)
 HH_FIGURES_REFRESH = env_choice("HH_FIGURES_REFRESH", ("INLINE", "BACKGROUND"), "INLINE")
 # A zip's limits, read from its directory before anything is inflated, then enforced on
 # the inflated stream: entries, total uncompressed bytes, and the ratio of one entry.

@@ -16,6 +16,11 @@ urlpatterns = [
     path("", include("hiddenharm.partnership.urls")),
     path("safeguarding/screening/", include("hiddenharm.safeguarding.screening.urls")),
     path("safeguarding/plans/", include("hiddenharm.safeguarding.plans.urls")),
+    path("safeguarding/", include("hiddenharm.safeguarding.urls")),
     # Staff only (Django's own checks): setting up organisations, teams and people.
     path("admin/", admin.site.urls),
 ]
+
+# A refusal: the 403 page, which offers "break the glass" for a client of one's own service
+# outside one's caseload.
+handler403 = "hiddenharm.safeguarding.views_sharing.permission_denied"
