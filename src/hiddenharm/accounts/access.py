@@ -530,6 +530,8 @@ def navigation(user) -> list[dict[str, str]]:
     if profile.role in FIGURE_ROLES:
         add("dashboard", "Figures", "cases:dashboard")
         add("activity", "Safeguarding activity", "safeguarding:activity")
+    if profile.role == Role.PARTNERSHIP_ADMIN:
+        add("protocols", "Joint protocols", "safeguarding:protocols")
     if profile.role in EXCHANGE_ROLES:
         add("exchange", "Import and export", "cases:exchange")
     if profile.role in AUDIT_ROLES:

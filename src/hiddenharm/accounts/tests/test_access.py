@@ -101,15 +101,24 @@ def test_it_refuses_a_role_in_the_wrong_kind_of_organisation(world, django_user_
 @pytest.mark.django_db
 def test_it_shows_navigation_by_role(world):
     ids = lambda who: {i["id"] for i in access.navigation(world.users[who])}  # noqa: E731
-    assert ids("keyworker") == {"worklist", "clients", "directory"}
-    assert ids("data_lead") == {
-        "worklist",
-        "clients",
+    record = {"worklist", "caseload", "clients", "referrals", "requests", "api-tokens"}
+    assert ids("keyworker") == record | {"directory"}
+    assert ids("manager") == record | {"sharing", "dashboard", "activity", "directory"}
+    assert ids("data_lead") == record | {
+        "sharing",
         "dashboard",
+        "activity",
         "exchange",
         "audit",
         "directory",
     }
-    assert ids("commissioner") == {"dashboard", "partnership", "recommendations", "directory"}
-    assert ids("csc") == {"directory"}
-    assert ids("partnership") == {"partnership", "recommendations", "directory"}
+    assert ids("commissioner") == {
+        "dashboard",
+        "activity",
+        "api-tokens",
+        "partnership",
+        "recommendations",
+        "directory",
+    }
+    assert ids("csc") == {"referrals", "requests", "api-tokens", "directory"}
+    assert ids("partnership") == {"partnership", "recommendations", "protocols", "directory"}
