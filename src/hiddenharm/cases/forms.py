@@ -101,6 +101,20 @@ def helper_for(form, submit_label: str) -> FormHelper:
     return helper
 
 
+def in_fieldsets(form, *groups):
+    """A crispy layout of GOV.UK fieldsets, each with a legend, for a long form."""
+    from crispy_forms_gds.layout import Fieldset, Layout, Size
+
+    return Layout(
+        *(
+            Fieldset(
+                *[n for n in names if n in form.fields], legend=legend, legend_size=Size.MEDIUM
+            )
+            for legend, names in groups
+        )
+    )
+
+
 def code_field(label: str, code_list: dict[str, str], required=False, blank_label=None):
     choices = [(k, v) for k, v in code_list.items()]
     if not required and blank_label:
@@ -443,6 +457,16 @@ class EpisodeForm(ItemsMixin, GovForm):
             self.submit_label = "Save correction"
             del self.fields["hh_date"]
         self.helper = helper_for(self, self.submit_label)
+        if self.instance is None:  # a long form: the episode, then the items, in fieldsets
+            self.helper.layout = in_fieldsets(
+                self,
+                ("The episode", ("episode_ref", "referred", "triaged", "care_plan_start")),
+                ("Problem substances and setting", ("drug1", "drug2", "drug3", "setting")),
+                (
+                    "Hidden Harm items at the start of treatment",
+                    ("hh_date", "prntstat", "childwth", "pregnant", "earlyhlp"),
+                ),
+            )
 
     def clean_episode_ref(self):
         value = self._clean_printable_ref("episode_ref")

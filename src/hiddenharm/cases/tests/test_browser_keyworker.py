@@ -142,7 +142,7 @@ def test_it_takes_a_keyworker_from_search_to_review(page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Client C0100")
     client = Client.objects.get(client_ref="C0100")
     episode = client.episodes.get()
-    items = page.locator(f"#episode-{episode.pk} table tbody tr")
+    items = page.locator(f"#items-{episode.pk} tbody tr")
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text("Some of the children live with the client")
 
@@ -221,7 +221,7 @@ def test_it_takes_a_keyworker_from_search_to_review(page, world):
     shot("review")
     page.get_by_role("button", name="Save review").click()
     expect(banner(page)).to_contain_text("Review saved")
-    items = page.locator(f"#episode-{episode.pk} table tbody tr")
+    items = page.locator(f"#items-{episode.pk} tbody tr")
     expect(items).to_have_count(2)
     expect(items.first).to_contain_text("Care-plan review")
     expect(items.first.locator("td").nth(2)).to_have_text("2")
