@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import math
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -102,6 +103,11 @@ def install(api) -> None:
         wait = max(1, math.ceil(exc.wait or 1))
         detail = f"Too many requests with this token: try again in {wait} seconds."
         return response(Problem(429, detail), {"Retry-After": str(wait)})
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return response(Problem(413, f"The JSON body is over the limit of {limit:,} bytes."))
 
     @api.exception_handler(PermissionDenied)
     def _denied(request, exc):

@@ -158,3 +158,10 @@ def test_it_lists_by_state_oldest_sent_first(api_client, token_for, body):
     assert [r["id"] for r in api_client.get(URL, kw, state="draft").json()["referrals"]] == [ids[1]]
     assert [r["id"] for r in api_client.get(URL, csc).json()["referrals"]] == [ids[2], ids[0]]
     assert AuditEvent.objects.filter(kind="api_referrals_listed").exists()
+
+
+def test_it_refuses_a_json_body_over_the_limit_with_413(api_client, token_for, body, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = {**body, "description": "x" * 5000}
+    problem = assert_problem(api_client.post(URL, token_for("keyworker"), big), 413)
+    assert "1,000 bytes" in problem["detail"]
