@@ -292,6 +292,17 @@ def section_extract(data: dict, quick: dict, as_of: str) -> dict[str, Any]:
                     load_ratio <= LOAD_RATIO_GOAL,
                 ),
             ]
+            if scan.get("load_cpu_seconds") and val.get("validate_cpu_seconds"):
+                rows.append(
+                    _row(
+                        "validate / that load, in CPU seconds (all threads)",
+                        val["validate_cpu_seconds"] / scan["load_cpu_seconds"],
+                        "x",
+                        note=f"validate() {val['validate_cpu_seconds']:.2f} s CPU, the load "
+                        f"{scan['load_cpu_seconds']:.2f} s CPU: the same ratio as work done, "
+                        "which other processes on a shared machine do not change",
+                    )
+                )
         if scan.get("arrow_seconds"):
             rows += [
                 _row(
@@ -387,7 +398,31 @@ def section_measures(data: dict, quick: dict, as_of: str) -> dict[str, Any]:
     return out
 
 
-def section_reports(data: dict, as_of: str, load_seconds: float | None = None) -> dict[str, Any]:
+def report_load_rows(
+    cli_run: dict[str, Any], load_cpu_seconds: float | None
+) -> list[dict[str, Any]]:
+    """The JSON report against the extract section's floor, in CPU seconds: the two are timed
+    in different processes and minutes apart, so on a shared machine only the work done
+    (CPU, all threads) compares; wall times would compare the machine's load."""
+    if not load_cpu_seconds or not cli_run.get("cpu_seconds"):
+        return []
+    ratio = cli_run["cpu_seconds"] / load_cpu_seconds
+    return [
+        _row(
+            "`hiddenharm report --format json` / DuckDB's load of every column, in CPU seconds",
+            ratio,
+            "x",
+            f"<= {REPORT_LOAD_RATIO_GOAL:.0f}x (goal)",
+            ratio <= REPORT_LOAD_RATIO_GOAL,
+            note=f"the command {cli_run['cpu_seconds']:.1f} s CPU (start-up, validation, "
+            f"measures, JSON), the load {load_cpu_seconds:.2f} s CPU (extract section)",
+        )
+    ]
+
+
+def section_reports(
+    data: dict, as_of: str, load_cpu_seconds: float | None = None
+) -> dict[str, Any]:
     (OUT / "reports").mkdir(parents=True, exist_ok=True)
     rep = run_task("report", {"dir": data["dir"], "as_of": as_of, "out_dir": str(OUT / "reports")})
     reason = _failed(rep)
@@ -427,17 +462,6 @@ def section_reports(data: dict, as_of: str, load_seconds: float | None = None) -
                     note="not run: " + rep.get(f"{fmt}_skipped", "unknown"),
                 )
             )
-    if load_seconds:
-        ratio = rep["json_seconds"] / load_seconds
-        rows.append(
-            _row(
-                "JSON report / DuckDB's load of every column (the extract section's floor)",
-                ratio,
-                "x",
-                f"<= {REPORT_LOAD_RATIO_GOAL:.0f}x (goal)",
-                ratio <= REPORT_LOAD_RATIO_GOAL,
-            )
-        )
     rows.append(_row("report process peak RSS", rep["peak_rss_bytes"] / GB, "GB"))
     # The same JSON as a user gets it: the `hiddenharm report` command, end to end.
     cli = ROOT / ".venv" / "bin" / "hiddenharm"
@@ -460,6 +484,7 @@ def section_reports(data: dict, as_of: str, load_seconds: float | None = None) -
                 note=f"peak RSS {run['peak_rss_bytes'] / GB:.2f} GB; {_ctx(run)}",
             )
         )
+        rows += report_load_rows(run, load_cpu_seconds)
     else:
         tail = run["tail"].strip().splitlines()[-1:] or ["no output"]
         rows.append(
@@ -817,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
             sec = section_measures(data, quick, opts.as_of)
         else:
             scan = (res["sections"].get("extract") or {}).get("scan") or {}
-            sec = section_reports(data, opts.as_of, scan.get("load_seconds"))
+            sec = section_reports(data, opts.as_of, scan.get("load_cpu_seconds"))
         sec["when"] = when
         res["sections"][name] = sec
         print(
