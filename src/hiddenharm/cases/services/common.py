@@ -89,6 +89,11 @@ def corrected(current, request, values: dict) -> list[str]:
     changed = [k for k, v in values.items() if getattr(current, k) != v]
     if not changed:
         return []
+    manager = type(current).history
+    if not manager.filter(**{type(current)._meta.pk.attname: current.pk}).exists():
+        # Loaded by an import (bulk_create writes no history) or before history was kept:
+        # keep the row as it was as the first version, dated when it was made.
+        manager.bulk_history_create([current], default_date=getattr(current, "created_at", None))
     for k in changed:
         setattr(current, k, values[k])
     current.version += 1

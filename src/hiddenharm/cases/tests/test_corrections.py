@@ -402,3 +402,16 @@ def test_it_sets_the_answers_that_stand_alone_apart(world, as_persona):
     html = html.content.decode()
     before, after = html.split('<div class="govuk-checkboxes__divider">or</div>')
     assert "Looked after" in before and "Not known" in after and "Looked after" not in after
+
+
+def test_it_keeps_an_imported_rows_first_version_when_it_is_corrected(world):
+    # bulk_create, as the import loads rows: no history row is written.
+    (imported,) = Client.objects.bulk_create([Client(provider=world.provider, **_client_data())])
+    imported = Client.objects.get(client_ref="C0200")
+    assert imported.history.count() == 0
+    kw = world.users["keyworker"]
+    services.correct_client(_request(kw), imported, _client_data(dob=dt.date(1991, 7, 14)), 1)
+    dobs = list(
+        imported.history.order_by("history_date", "history_id").values_list("dob", flat=True)
+    )
+    assert dobs == [dt.date(1990, 7, 14), dt.date(1991, 7, 14)]
