@@ -321,7 +321,7 @@ def _finish(raw: RawFile, table: pa.Table, skip_header: bool) -> None:
     names = ["line"]
     for name in raw.spec.column_names:
         if name in raw.present:
-            cols.append(table.column(name).combine_chunks())
+            cols.append(table.column(name))
         else:
             cols.append(pa.nulls(n, pa.string()))
         names.append(name)
