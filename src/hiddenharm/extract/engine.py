@@ -110,7 +110,6 @@ def _run(
         table = rules.load(con, spec, raw.table)
         raw.table = None  # DuckDB holds a copy now; let the Arrow one go (memory)
         tables_of[name] = table
-        rules.mark_unprintable(con, spec, table)
         selects = rules.column_rules(spec, table)
         selects += rules.future_dates(spec, table, as_of)
         selects.append(rules.duplicate_rule(spec, table))

@@ -34,7 +34,6 @@ PROBLEM_COLUMNS = "file, line, col, value, code, message"
 
 # Case-sensitive kinds keep their case; everything else is matched upper-cased.
 _CASE_SENSITIVE = ("ref",)
-_ASCII_PRINTABLE = r"[\x20-\x7E]*"
 _FAR_FUTURE = "DATE '9999-12-31'"
 _THREADS = 2  # as DuckDB's: the validator is sized for a small (2-core) server
 
@@ -81,6 +80,9 @@ def load(con: duckdb.DuckDBPyConnection, spec: FileSpec, raw: pa.Table) -> str:
             names.append(f"p_{col.name}")
     src = f"src_{spec.name}"
     con.register(src, pa.table(cols, names=names))
+    for col, (_, value, _) in zip(spec.columns, done, strict=True):
+        if col.kind == "ref":
+            _mark_unprintable(con, spec, col.name, value)
     extra = []
     for col in spec.columns:
         c = col.name
@@ -138,18 +140,15 @@ def _parse_date(c: str) -> str:
     )
 
 
-def mark_unprintable(con: duckdb.DuckDBPyConnection, spec: FileSpec, table: str) -> None:
-    """Python's str.isprintable on the distinct non-ASCII references only (few, if any)."""
-    for col in spec.columns:
-        if col.kind != "ref":
-            continue
-        c = col.name
-        values = con.execute(
-            f"SELECT DISTINCT {c} FROM {table} WHERE {c} IS NOT NULL "
-            f"AND NOT regexp_full_match({c}, '{_ASCII_PRINTABLE}')"
-        ).fetchall()
-        bad = [v for (v,) in values if not v.isprintable()]
-        con.register(f"np_{spec.name}_{c}", pa.table({"v": pa.array(bad, pa.string())}))
+def _mark_unprintable(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, c: str, value: pa.Array | pa.ChunkedArray
+) -> None:
+    """Python's str.isprintable on the distinct references that are not all printable ASCII
+    (characters 0x20-0x7E, which Python prints too): few, if any. Registered as np_<file>_<C>."""
+    ascii_printable = pc.and_(pc.string_is_ascii(value), pc.ascii_is_printable(value))
+    others = pc.unique(pc.filter(value, pc.invert(ascii_printable))).to_pylist()
+    bad = [v for v in others if v is not None and not v.isprintable()]
+    con.register(f"np_{spec.name}_{c}", pa.table({"v": pa.array(bad, pa.string())}))
 
 
 # --- per-column rules -------------------------------------------------------------------
