@@ -164,3 +164,33 @@ def test_it_shows_failed_sign_ins_to_the_data_lead_of_that_person(client, world,
 def test_it_ends_idle_sessions(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+@pytest.mark.django_db
+def test_it_shows_markup_typed_into_free_text_as_text(as_persona, world):
+    from hiddenharm.accounts.models import Organisation
+    from hiddenharm.safeguarding import referrals
+
+    markup = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    csc = Organisation.objects.get(kind="csc", name="CSC")
+    r = referrals.create_referral(
+        world.users["keyworker"],
+        world.client_obj,
+        {
+            "children": ["K1"],
+            "concerns": ["NEGLECT"],
+            "description": markup,
+            "risk": markup,
+            "service_action": markup,
+            "consent": "NOT_SOUGHT",
+            "without_consent_reason": markup,
+            "team": csc,
+        },
+    )
+    referrals.move(world.users["keyworker"], r, "send")
+    for persona in ("keyworker", "csc"):
+        html = as_persona(persona).get(reverse("safeguarding:referral_detail", args=[r.pk]))
+        text = html.content.decode()
+        assert html.status_code == 200
+        assert "<script>alert(1)" not in text and 'onerror="alert(2)"' not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
