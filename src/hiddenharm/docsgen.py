@@ -42,6 +42,7 @@ def cli_reference() -> str:
     out = ["## Command-line reference", ""]
     out.append(f"`hiddenharm COMMAND [OPTIONS]`: {(group.help or '').strip()}")
     out.append("")
+
     def emit(name: str, cmd: Any, parent: Any) -> None:
         sub = cmd.context_class(cmd, info_name=name.split()[-1], parent=parent)
         pieces = cmd.collect_usage_pieces(sub)
