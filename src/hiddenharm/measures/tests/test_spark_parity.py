@@ -279,6 +279,15 @@ def test_spark_reports_a_warehouse_of_edge_cases_as_duckdb_does(spark: Any, tmp_
         assert json.loads(duck)["population"]["in_treatment"]["all"] > 0
 
 
+def test_spark_reports_a_submission_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    """Not a warehouse: the command validates, then hands the accepted tables to Spark."""
+    _file(_edge_cases(), tmp_path, dt.date(2020, 6, 30))
+    args = ("--as-of", "2020-06-30", "--from", str(FROM), "--to", str(TO))
+    duck, on_spark = _report_both(spark, tmp_path / "submission", *args)
+    assert on_spark == duck
+    assert json.loads(duck)["problems"]  # the edge cases' review of a missing episode
+
+
 @pytest.mark.slow
 def test_spark_reports_a_national_warehouse_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
     """A realistic submission of 200,000 episodes, twelve agencies in three areas, with
