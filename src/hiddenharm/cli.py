@@ -9,6 +9,7 @@ import typer
 from hiddenharm.extract.command import validate
 from hiddenharm.reports.command import report
 from hiddenharm.synth.command import generate
+from hiddenharm.web.backups import backup, restore
 from hiddenharm.web.command import demo, serve
 
 app = typer.Typer(
@@ -23,6 +24,8 @@ app.command()(generate)
 app.command()(report)
 app.command()(serve)
 app.command()(demo)
+app.command()(backup)
+app.command()(restore)
 
 
 def _token_commands() -> typer.Typer:
