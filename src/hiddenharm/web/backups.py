@@ -1,7 +1,7 @@
 """`hiddenharm backup FILE` and `hiddenharm restore FILE`: a portable, checked archive.
 
 The archive is a zip: `manifest.json` (format version, the migrations applied, and for
-every table its row count and the SHA-256 of its data) and one `data/<table>.jsonl` per
+every table its row count and a checksum of its rows: the sum of their SHA-256s) and one `data/<table>.jsonl` per
 table, a row a line in primary-key order, values encoded the same way on SQLite and
 PostgreSQL. So a backup restores on either database, and a test runs on both.
 
@@ -82,6 +82,21 @@ def _decode(field: Any, value: Any) -> Any:
     return field.to_python(value)
 
 
+class _Digest:
+    """A checksum of a table's lines that does not depend on their order: the sum of their
+    SHA-256s (mod 2**256). Rows come in primary-key order, but text keys (sessions) sort
+    differently on SQLite and PostgreSQL, and a restored table must check the same."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def update(self, line: bytes) -> None:
+        self.total = (self.total + int.from_bytes(hashlib.sha256(line).digest())) % 2**256
+
+    def hexdigest(self) -> str:
+        return f"{self.total:064x}"
+
+
 # --- what is copied -------------------------------------------------------------------
 
 
@@ -125,7 +140,7 @@ def table_digests() -> dict[str, dict]:
     """{table: {"rows": n, "sha256": hex}} of the database as it is now (read in order)."""
     out = {}
     for model in _models():
-        digest, count = hashlib.sha256(), 0
+        digest, count = _Digest(), 0
         for line in _rows(model):
             digest.update(line)
             count += 1
@@ -138,20 +153,39 @@ def table_digests() -> dict[str, dict]:
 
 def write_backup(path: Path) -> dict:
     """Write the database to `path` (written aside, then renamed); return the manifest."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One snapshot for every table: a consistent copy while the service runs.
+    # PostgreSQL: one snapshot for every table (repeatable read), a consistent copy while
+    # the service runs. Set for the session before the transaction begins (a health check
+    # may run a query first); not when called inside a transaction already (tests).
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if snapshot:
+        with connection.cursor() as cursor:
+            cursor.execute("SET default_transaction_isolation = 'repeatable read'")
+    try:
+        manifest = _write(path, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        if snapshot:
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursor.execute("RESET default_transaction_isolation")
+    partial.replace(path)
+    return manifest
+
+
+def _write(path: Path, partial: Path) -> dict:
+    from django.db import connection, transaction
+
+    with transaction.atomic():
         tables = {}
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for model in _models():
                 table = model._meta.db_table
-                digest, count = hashlib.sha256(), 0
+                digest, count = _Digest(), 0
                 with archive.open(f"data/{table}.jsonl", "w", force_zip64=True) as member:
                     for line in _rows(model):
                         member.write(line)
@@ -167,7 +201,6 @@ def write_backup(path: Path) -> dict:
                 "tables": tables,
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
-    partial.replace(path)
     return manifest
 
 
@@ -185,7 +218,7 @@ def read_manifest(path: Path) -> dict:
                     f" (found {manifest.get('format')!r} version {manifest.get('version')!r})"
                 )
             for table, expected in manifest["tables"].items():
-                digest, count = hashlib.sha256(), 0
+                digest, count = _Digest(), 0
                 with archive.open(f"data/{table}.jsonl") as member:
                     for line in member:
                         digest.update(line)

@@ -150,8 +150,11 @@ def test_it_rolls_everything_back_when_the_final_check_fails(saved, monkeypatch)
     assert Client.objects.get(client_ref="C0001").first_initial == "W"
 
 
-def test_the_commands_report_counts_and_never_personal_data(world, tmp_path):
+def test_the_commands_report_counts_and_never_personal_data(world, tmp_path, monkeypatch):
     from hiddenharm.cli import app
+
+    # The commands' Django set-up sets defaults in the environment: keep them to this test.
+    monkeypatch.setenv("HH_FIGURES_REFRESH", "INLINE")
 
     _more_records(world)
     path = tmp_path / "b.zip"
