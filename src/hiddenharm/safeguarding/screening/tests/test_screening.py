@@ -290,3 +290,14 @@ def test_an_area_publishes_its_own_questions_from_a_file(world, tmp_path):
     with pytest.raises(CommandError, match="action must be one of"):
         call_command("publish_screening_questions", str(path))
     assert QuestionSet.objects.filter(key=world.client_obj.la).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_brings_back_the_default_questions_in_a_database_emptied_since_migrating():
+    from hiddenharm.safeguarding.screening import services
+    from hiddenharm.safeguarding.screening.models import QuestionSet
+
+    QuestionSet.objects.all().delete()  # as a test's flush or an older backup leaves it
+    qset = services.current_question_set()
+    assert (qset.key, qset.version) == ("default", 1)
+    assert QuestionSet.objects.count() == 1
