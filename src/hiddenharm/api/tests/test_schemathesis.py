@@ -1,6 +1,6 @@
 """Schemathesis against the served API: every operation of /api/v1/openapi.json, generated
 inputs and examples, as a data lead and as a keyworker; no answer may be a server error.
-Bounded: 60 + 30 seconds of generated requests (--max-time), gunicorn on loopback. By hand,
+Bounded: 20 + 10 seconds of generated requests (--max-time), gunicorn on loopback. By hand,
 120 s gave 1,301 requests over the 12 operations, none a server error."""
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def test_it_answers_every_generated_request_without_a_server_error(served):
     base, tokens = served
     exe = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
     assert exe, "schemathesis is a dev dependency"
-    for token, seconds in zip(tokens, (60, 30), strict=True):
+    for token, seconds in zip(tokens, (20, 10), strict=True):
         result = subprocess.run(
             [
                 exe,
@@ -91,11 +91,11 @@ def test_it_answers_every_generated_request_without_a_server_error(served):
                 "--seed",
                 "1",
                 "--request-timeout",
-                "120",  # the machine is shared: a slow answer is not a failure here
+                "30",  # the machine may be shared: a slow answer is not a failure here
             ],
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=180,
         )
         out = result.stdout
         # A 5xx (schemathesis's not_a_server_error check) always fails the test. A request
