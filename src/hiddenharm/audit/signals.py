@@ -30,7 +30,5 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     user = get_user_model().objects.filter(username=username).only("pk").first()
     locked = bool(getattr(request, "axes_locked_out", False))
     record(
-        events.SignInFailed(
-            username=username, user_id=user.pk if user else None, locked_out=locked
-        )
+        events.SignInFailed(username=username, user_id=user.pk if user else None, locked_out=locked)
     )

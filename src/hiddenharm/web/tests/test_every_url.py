@@ -16,7 +16,7 @@ PUBLIC = {
     "partnership:public_online",
     "partnership:exit",
 }
-POST_ONLY = {"cases:assign_many", 
+POST_ONLY = {
     "cases:assign_many",
     "safeguarding:referral_move",
     "safeguarding:glass_review",
