@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -37,9 +36,13 @@ def readyz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-@login_required
 def home(request):
-    """Who you are, and for those with a worklist, what is waiting: two counts and links."""
+    """For a visitor who is not signed in, the public page for families and professionals;
+    for a signed-in person, who they are and what is waiting for them."""
+    if not request.user.is_authenticated:
+        from hiddenharm.partnership.views_public import public_help
+
+        return public_help(request)
     profile = access.profile_of(request.user)
     waiting = None
     if profile is not None and profile.role in access.WORKLIST_ROLES:

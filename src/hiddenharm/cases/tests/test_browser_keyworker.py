@@ -76,8 +76,9 @@ def test_it_takes_a_keyworker_from_search_to_review(page, world):
     today = timezone.localdate()
     referred, started = today - dt.timedelta(days=260), today - dt.timedelta(days=250)
 
-    # Sign in: the home page sends a visitor to the sign-in page first.
+    # Sign in: a visitor's home page is the public page, with the way in for professionals.
     page.goto("/")
+    page.get_by_role("link", name="Sign in (professionals)").click()
     expect(page).to_have_url(re.compile(r"/sign-in/"))
     page.get_by_label("Username").fill("kw")
     shot("sign-in")

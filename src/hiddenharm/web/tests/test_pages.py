@@ -66,7 +66,8 @@ def test_it_signs_in_and_out_with_a_sign_out_button(client, world):
     assert 'id="sign-out"' in home and "Worklist" in home
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    after = client.get(reverse("home"))  # signed out: the public page, no record
+    assert after.status_code == 200 and 'id="sign-out"' not in after.content.decode()
 
 
 @pytest.mark.django_db
