@@ -90,3 +90,44 @@ def test_it_finds_no_serious_violation_on_the_partnership_pages(page, world):
         page.goto(url)
         found += serious(page)
     assert not found, "\n".join(found)
+
+
+ROLE_PAGES = {
+    "kw": (
+        "/",
+        "/clients/worklist/",
+        "/clients/{client}/",
+        "/safeguarding/referrals/",
+        "/safeguarding/clients/{client}/refer/",
+        "/safeguarding/referrals/{referral}/",
+    ),
+    "mgr": (
+        "/",
+        "/safeguarding/referrals/?list=overdue",
+        "/safeguarding/activity/",
+        "/safeguarding/sharing/",
+    ),
+    "dl": ("/audit/", "/safeguarding/break-the-glass/"),
+    "csc": (
+        "/",
+        "/safeguarding/referrals/",
+        "/safeguarding/referrals/{referral}/",
+        "/safeguarding/requests/",
+    ),
+    "comm": ("/safeguarding/activity/", "/safeguarding/protocols/"),
+}
+
+
+def test_it_finds_no_serious_violation_on_the_main_pages_of_every_role(page, world):
+    from hiddenharm.safeguarding.testing import records_for
+
+    ids = {"client": world.client_obj.pk, "referral": records_for(world)["referral_id"]}
+    found = []
+    for username, urls in ROLE_PAGES.items():
+        page.goto("/sign-in/")
+        sign_in(page, username)
+        for url in urls:
+            page.goto(url.format(**ids))
+            found += serious(page)
+        page.context.clear_cookies()
+    assert not found, "\n".join(found)
