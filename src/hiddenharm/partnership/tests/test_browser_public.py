@@ -116,6 +116,8 @@ def test_it_exits_when_a_key_is_pressed_three_times(context_for, neutral, key):
     page.goto("/help/")
     page.get_by_role("link", name="How to visit this page more safely").click()
     expect(page.locator("h1")).to_have_text("Staying safe online")
+    # exit.js marks the body when it has run: only then does it count the presses.
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs-enabled\b"))
     page.keyboard.press(key)
     page.keyboard.press(key)
     expect(page.locator(".govuk-exit-this-page__indicator--visible")).to_be_visible()
@@ -129,6 +131,7 @@ def test_it_exits_when_a_key_is_pressed_three_times(context_for, neutral, key):
 def test_it_does_not_exit_on_presses_of_other_keys_in_between(context_for):
     page = context_for()
     page.goto("/help/")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs-enabled\b"))
     for key in ("Shift", "Shift", "a", "Shift", "Escape", "Shift"):
         page.keyboard.press(key)
     page.wait_for_timeout(300)
