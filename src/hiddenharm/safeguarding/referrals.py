@@ -279,7 +279,9 @@ def move(user, referral: Referral, action: str, *, at: dt.datetime | None = None
         raise MoveRefused(f"Unknown move {action!r}: one of {', '.join(codes.MOVES)}")
     sources, target, who = codes.MOVES[action]
     # Lock the row: two people moving one referral at once are served one after the other.
-    referral = Referral.objects.select_for_update().select_related("team").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("team").get(pk=referral.pk)
+    )
     side = side_of(user, referral)
     if side is None or who not in (side, codes.EITHER):
         whose = {codes.TREATMENT: "the treatment service", codes.CSC: "the receiving team"}
