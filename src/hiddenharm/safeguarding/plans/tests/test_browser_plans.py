@@ -58,7 +58,7 @@ def test_a_keyworker_screens_and_keeps_a_plan(page, world):
     shot = Shots(page, "safeguarding")
     today = timezone.localdate()
     client = world.client_obj
-    page.goto("/")
+    page.goto("/sign-in/")
     sign_in(page, "kw")
     page.goto(f"/clients/{client.pk}/")
     expect(page.locator("#screening-due")).to_be_visible()
