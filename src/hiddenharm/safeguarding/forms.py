@@ -12,6 +12,12 @@ from django import forms
 from hiddenharm.safeguarding import codes
 
 
+def add_service_errors(form, exc) -> None:
+    """A service's refusal ({field: message}) next to the fields; the rest above the form."""
+    for field, message in exc.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
 def helper_for(form, submit_label: str, name: str = "save") -> FormHelper:
     helper = FormHelper(form)
     helper.form_tag = False

@@ -18,7 +18,12 @@ from hiddenharm.audit.trail import record
 from hiddenharm.cases.models import Pregnancy
 from hiddenharm.safeguarding import codes, referrals
 from hiddenharm.safeguarding.events import ViewReferral
-from hiddenharm.safeguarding.forms import DecideForm, ReferralForm, WithdrawForm
+from hiddenharm.safeguarding.forms import (
+    DecideForm,
+    ReferralForm,
+    WithdrawForm,
+    add_service_errors,
+)
 from hiddenharm.safeguarding.models import JointProtocol
 
 LISTS = {
@@ -84,11 +89,6 @@ def _form_context(client):
     return {"client": client, "teams": referrals.csc_teams(), "pregnancy": pregnancy}
 
 
-def _apply_errors(form, exc: referrals.ReferralInvalid) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
-
-
 @access.role_required(*access.REFERRAL_WRITE_ROLES)
 def referral_create(request, client_id):
     client, _ = access.get_client_for_user(request, client_id, write=True)
@@ -103,7 +103,7 @@ def referral_create(request, client_id):
         try:
             referral = referrals.create_referral(request.user, client, form.service_data())
         except referrals.ReferralInvalid as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Referral saved as a draft: check it, then send it")
             return redirect("safeguarding:referral_detail", referral_id=referral.pk)
@@ -150,7 +150,7 @@ def referral_edit(request, referral_id):
                 version=form.cleaned_data.get("version") or 0,
             )
         except referrals.ReferralInvalid as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         except referrals.MoveRefused as exc:
             form.add_error(None, str(exc))
             referral.refresh_from_db()
@@ -229,7 +229,7 @@ def referral_move(request, referral_id, action):
         if action in ("decide", "withdraw"):
             form = (DecideForm if action == "decide" else WithdrawForm)(request.POST)
             form.is_valid()
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
             return _with_form(request, referral, action, form)
         for message in exc.errors.values():
             messages.error(request, message)

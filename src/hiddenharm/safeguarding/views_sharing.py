@@ -23,15 +23,11 @@ from hiddenharm.safeguarding.forms import (
     ProtocolForm,
     RequestForm,
     ShareForm,
+    add_service_errors,
 )
 from hiddenharm.safeguarding.models import JointProtocol
 
 FIGURE_ROLES = access.FIGURE_ROLES
-
-
-def _errors(form, exc) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _recipients():
@@ -47,7 +43,7 @@ def share_create(request, client_id):
         try:
             sharing.record_share(request.user, client, form.cleaned_data)
         except sharing.ShareInvalid as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Information-sharing decision recorded")
             return redirect("cases:client_detail", client_id=client.pk)
@@ -106,7 +102,7 @@ def request_create(request):
         try:
             req = sharing.make_request(request.user, form.cleaned_data)
         except sharing.ShareInvalid as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Request sent to the treatment service")
             return redirect("safeguarding:request_detail", request_id=req.pk)
@@ -160,7 +156,7 @@ def request_detail(request, request_id):
                 try:
                     sharing.answer_request(request.user, req, client, d, d["answer"])
                 except sharing.ShareInvalid as exc:
-                    _errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, "Answer sent and the decision recorded")
                     return redirect("safeguarding:request_detail", request_id=req.pk)
@@ -189,7 +185,7 @@ def glass_break(request, client_id):
         try:
             sharing.break_glass(request.user, client, form.cleaned_data["reason"])
         except sharing.ShareInvalid as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("cases:client_detail", client_id=client.pk)
     from django.conf import settings
@@ -268,7 +264,7 @@ def protocol_edit(request):
                 request.user, protocol, form.cleaned_data, version=form.cleaned_data["version"]
             )
         except sharing.ShareInvalid as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Joint protocol saved")
             return redirect("safeguarding:protocols")
