@@ -304,6 +304,21 @@ def figure_providers(user):
     return providers.filter(pk=profile.organisation_id)
 
 
+# Managers and data leads follow the figures' warnings and errors to the records that cause
+# them, of their own service only; commissioners see the counts, never the records.
+PROBLEM_RECORD_ROLES = (Role.MANAGER, Role.DATA_LEAD)
+
+
+def can_see_problem_records(user) -> bool:
+    profile = profile_of(user)
+    return profile is not None and profile.role in PROBLEM_RECORD_ROLES
+
+
+def problem_records_provider(user) -> Organisation:
+    """The one provider whose records behind a figure's problems `user` may list."""
+    return require_role(user, *PROBLEM_RECORD_ROLES).organisation
+
+
 def exchange_provider(user) -> Organisation:
     """The provider whose records `user` may import and export."""
     return require_role(user, *EXCHANGE_ROLES).organisation
