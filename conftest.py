@@ -13,3 +13,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# The browser tests' `browser` fixture (one headless Chromium per module), written once.
+pytest_plugins = ["hiddenharm.cases.tests.browser"]

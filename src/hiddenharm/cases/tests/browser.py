@@ -1,5 +1,6 @@
-"""Helpers for the browser tests: one headless Chromium per module, a fresh context per test,
-full-page screenshots, and a watch on every response and script error of the page.
+"""Helpers for the browser tests: one headless Chromium per module (the `browser` fixture,
+offered to every test through the root conftest), a fresh context per test, full-page
+screenshots, and a watch on every response and script error of the page.
 
 Debian's Chromium is started as `hiddenharm.chromium` says.
 """
@@ -42,6 +43,34 @@ def launch_browser():
     return playwright, browser
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the test module."""
+    # Playwright's sync API runs an event loop in this thread, and Django refuses database
+    # calls from a thread with a running loop (the test's own, and the flush between tests).
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright, chromium = launch_browser()
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _aborted_favicon(request) -> bool:
+    # Chromium fetches the favicon on its own after the page has loaded, and cancels that
+    # fetch (net::ERR_ABORTED) when the test moves to the next page first. The icon is there
+    # (a 404 on it still counts, through the watch on responses); only the cancel is ignored.
+    return request.url.split("?")[0].endswith("favicon.ico") and "ABORTED" in (
+        request.failure or ""
+    )
+
+
 @dataclass
 class Watch:
     """What went wrong on the page besides what the test looks at: sub-resources (CSS, JS,
@@ -62,7 +91,12 @@ class Watch:
                 self.errors.append(message.text)
 
         page.on("response", on_response)
-        page.on("requestfailed", lambda request: self.failed.append(f"failed {request.url}"))
+
+        def on_failed(request):
+            if not _aborted_favicon(request):
+                self.failed.append(f"failed {request.url} ({request.failure})")
+
+        page.on("requestfailed", on_failed)
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 

@@ -6,7 +6,6 @@ caseload, the record with its tags and history, and the audit trail."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -14,26 +13,12 @@ from django.test import RequestFactory
 
 from hiddenharm.cases import services
 from hiddenharm.cases.models import Client, HiddenHarmRecord
-from hiddenharm.cases.tests.browser import Shots, Watch, fill_date, launch_browser, sign_in
+from hiddenharm.cases.tests.browser import Shots, Watch, fill_date, sign_in
 
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright, chromium = launch_browser()
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ that changes one item; and around it: errors next to the fields, sign-in for vis
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -22,7 +21,6 @@ from hiddenharm.cases.tests.browser import (
     date_group,
     date_value,
     fill_date,
-    launch_browser,
     sign_in,
 )
 
@@ -32,22 +30,6 @@ expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=10_000)  # two busy cores under `pytest -n 2`
 
 CHILDWTH = "Number of children under 18 living in the client's household"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread, and Django refuses database
-    # calls from a thread with a running loop (the test's own, and the flush between tests).
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright, chromium = launch_browser()
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@ public pages and the partnership's signed-in pages."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from hiddenharm.cases.tests.browser import launch_browser, sign_in
+from hiddenharm.cases.tests.browser import sign_in
 from hiddenharm.partnership import services
 
 pytestmark = pytest.mark.browser
@@ -27,24 +26,10 @@ SIGNED_IN_PAGES = (
 )
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not AXE.exists():
-        pytest.skip(f"no axe-core at {AXE}: run `make static`")
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright, chromium = launch_browser()
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
-
-
 @pytest.fixture
 def page(browser, live_server, transactional_db, world):
+    if not AXE.exists():
+        pytest.skip(f"no axe-core at {AXE}: run `make static`")
     # axe is injected as a script of the test's own: the pages' policy (script-src 'self')
     # would refuse it, so only this context bypasses it.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)

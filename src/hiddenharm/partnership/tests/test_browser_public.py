@@ -4,33 +4,18 @@ after the exit, Back does not return to the page left."""
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlsplit
 
 import pytest
 
-from hiddenharm.cases.tests.browser import Shots, Watch, launch_browser
+from hiddenharm.cases.tests.browser import Shots, Watch
 from hiddenharm.partnership import views_public
 
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright, chromium = launch_browser()
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 class Outside:

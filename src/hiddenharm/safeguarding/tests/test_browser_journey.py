@@ -8,13 +8,11 @@ test-artifacts/screenshots/ (safeguarding-*.png).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.utils import timezone
 
 from hiddenharm.cases.models import Child, ChildStatus, Client
-from hiddenharm.cases.tests.browser import Shots, Watch, launch_browser, sign_in
+from hiddenharm.cases.tests.browser import Shots, Watch, sign_in
 from hiddenharm.safeguarding import referrals
 from hiddenharm.safeguarding.models import Referral
 
@@ -36,20 +34,6 @@ ANSWERS = {
     "pregnancy": "NO",
     "antenatal_care": "NOT_PREGNANT",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright, chromium = launch_browser()
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 def context_for(browser, live_server):

@@ -5,13 +5,12 @@ Screenshots go to test-artifacts/screenshots/ (or $HH_SCREENSHOTS)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import pytest
 from django.utils import timezone
 
-from hiddenharm.cases.tests.browser import Shots, Watch, launch_browser, screenshot_dir, sign_in
+from hiddenharm.cases.tests.browser import Shots, Watch, screenshot_dir, sign_in
 from hiddenharm.safeguarding.plans.models import ChildProtectionPlan, Contribution
 from hiddenharm.safeguarding.screening.demo import CALM
 from hiddenharm.safeguarding.screening.models import Screening
@@ -20,20 +19,6 @@ from hiddenharm.safeguarding.workdays import add_working_days, subtract_working_
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright, chromium = launch_browser()
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
