@@ -51,6 +51,7 @@ urlpatterns = [
     path("<int:client_id>/assign/", views_caseload.client_assign, name="client_assign"),
     path("figures/", views_dashboard.dashboard, name="dashboard"),
     path("figures/report/", views_dashboard.area_report, name="area_report"),
+    path("figures/problems/", views_dashboard.figure_problems, name="figure_problems"),
     path("exchange/", views_exchange.exchange, name="exchange"),
     path("exchange/export/", views_exchange.export, name="export"),
 ]

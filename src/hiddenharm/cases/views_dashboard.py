@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from hiddenharm.accounts import access
@@ -45,8 +46,15 @@ def dashboard(request):
         stale = shown.get("stale", False)
     for t in trends:
         t["chart"] = figures.trend_chart(t)
+    # Managers and data leads follow each count to their own service's records behind it.
+    linked = access.can_see_problem_records(request.user)
     problem_words = [
-        {"code": code, "count": n, "title": PROBLEM_TITLES.get(code, code)}
+        {
+            "code": code,
+            "count": n,
+            "title": PROBLEM_TITLES.get(code, code),
+            "url": f"{reverse('cases:figure_problems')}?code={code}" if linked else "",
+        }
         for code, n in (problems or {}).items()
     ]
     record(events.ViewFigures(providers=tuple(p.pk for p in providers)), request)
@@ -115,3 +123,60 @@ def area_report(request):
     response = HttpResponse(render_html(report), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hidden-harm-{end}.html"'
     return response
+
+
+PROBLEM_PAGE_SIZE = 100
+
+
+@access.role_required(*access.PROBLEM_RECORD_ROLES)
+def figure_problems(request):
+    """The records of the person's own service behind the figures' warnings and errors: all
+    problems with their counts, or (?code=) the records with one problem, each linked to
+    the record and, for those who may change records, to the form that corrects it."""
+    from django.core.paginator import Paginator
+
+    from hiddenharm.cases import problems
+    from hiddenharm.cases.events import ViewList
+
+    provider = access.problem_records_provider(request.user)
+    code = request.GET.get("code") or ""
+    if code and code not in PROBLEM_TITLES:
+        raise Http404("No such problem")
+    tables, result = problems.check(provider, timezone.localdate())
+    counted = problems.counts(result)
+    page, rows = None, []
+    if code:
+        found = problems.rows_with(
+            provider, tables, result, code, can_write=access.can_write(request.user)
+        )
+        page = Paginator(found, PROBLEM_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        shown = access.clients_for(request.user).filter(
+            pk__in=[r.client_id for r in rows if r.client_id]
+        )
+        allowed = set(shown.values_list("pk", flat=True))
+        for r in rows:  # never a link to a record the person may not open
+            if r.client_id not in allowed:
+                r.client_id, r.record_url, r.fix_url = None, "", ""
+        record(
+            ViewList(
+                page="figure_problems",
+                scope=code,
+                client_ids=tuple(sorted({r.client_id for r in rows if r.client_id})),
+            ),
+            request,
+        )
+    return render(
+        request,
+        "cases/figure_problems.html",
+        {
+            "title": f"Records with problem {code}" if code else "Problems in the records",
+            "provider": provider,
+            "code": code,
+            "code_title": PROBLEM_TITLES.get(code, ""),
+            "counted": counted,
+            "page": page,
+            "rows": rows,
+            "query": f"code={code}",
+        },
+    )
