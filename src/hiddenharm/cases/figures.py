@@ -125,21 +125,37 @@ def _row(label, c, u) -> dict:
     }
 
 
-def rows(report: dict, names: dict[str, str] | None = None) -> list[dict]:
-    """One row per split: completeness of each item at start, and currency at review."""
+SPLIT_LABELS = {"all": "All", "drug": "Drug treatment", "alcohol": "Alcohol treatment"}
+
+
+def rows(report: dict, names: dict[str, str] | None = None, *, published: bool = False):
+    """One row per split: completeness of each item at start, and currency at review.
+
+    The service's own view: the area's all, drug and alcohol, then each agency's all.
+    Published (figures leaving the service, `suppression.suppress` already applied by the
+    measures): the rows the published report shows, as it shows them: the area's total
+    (all), its drug and alcohol rows, and each agency by drug and by alcohol treatment,
+    never an agency's unsuppressed total (a count of 1 to 4 in it would be shown)."""
     out = []
     comp = report.get("completeness") or {}
     curr = report.get("currency") or {}
-    for key, label in (
-        ("all", "All"),
-        ("drug", "Drug treatment"),
-        ("alcohol", "Alcohol treatment"),
-    ):
+    for key, label in SPLIT_LABELS.items():
         out.append(_row(label, comp.get(key), curr.get(key)))
     names = names or {}
     for agency in sorted(comp.get("by_agency") or {}):
-        out.append(agency_row(report, agency, agency_label(agency, names)))
+        label = agency_label(agency, names)
+        if not published:
+            out.append(agency_row(report, agency, label))
+            continue
+        for kind in PUBLISHED_SPLITS:
+            out.append(agency_row(report, agency, f"{label}: {SPLIT_LABELS[kind].lower()}", kind))
     return out
+
+
+# What a published view shows of an agency (as the published report's tables do): its
+# treatment types, whose small counts the measures' suppression hides; not its `all`, which
+# the suppression rule keeps as a total.
+PUBLISHED_SPLITS = ("drug", "alcohol")
 
 
 def agency_label(code: str, names: dict[str, str]) -> str:
@@ -147,16 +163,18 @@ def agency_label(code: str, names: dict[str, str]) -> str:
     return f"{names[code]} ({code})" if code in names else f"Agency {code}"
 
 
-def agency_row(report: dict, agency: str, label: str) -> dict:
+def agency_row(report: dict, agency: str, label: str, kind: str = "all") -> dict:
     """One agency's row: its figures over both treatment types (`by_agency` holds each
-    agency's splits, of which `all`); 0 of 0 for an agency with nobody in the period."""
+    agency's splits, of which `all`), or over one (`kind`); 0 of 0 for an agency with
+    nobody in the period."""
     comp = ((report.get("completeness") or {}).get("by_agency") or {}).get(agency)
     curr = ((report.get("currency") or {}).get("by_agency") or {}).get(agency)
     if comp is None:  # nobody of it in the period: 0 of 0 (a blank would read as suppressed)
-        comp = {"all": {item: {"recorded": 0, "eligible": 0, "rate": None} for item in HH_ITEMS}}
+        empty = {item: {"recorded": 0, "eligible": 0, "rate": None} for item in HH_ITEMS}
+        comp = {k: empty for k in SPLIT_LABELS}
     if curr is None:
-        curr = {"all": {"up_to_date": 0, "eligible": 0, "rate": None}}
-    return _row(label, comp.get("all"), curr.get("all"))
+        curr = {k: {"up_to_date": 0, "eligible": 0, "rate": None} for k in SPLIT_LABELS}
+    return _row(label, comp.get(kind), curr.get(kind))
 
 
 # --- the dashboard, computed once per scope and data version -------------------------
@@ -175,6 +193,11 @@ def data_versions(providers) -> str:
     return ",".join(f"{i}:{got.get(i, 0)}" for i in ids)
 
 
+# The version of the dashboard's rows: figures stored under an earlier one are never read
+# (2: a published view shows agencies by treatment type, not their unsuppressed totals).
+FIGURE_ROWS = 2
+
+
 def scope_key(providers, teams, period_from, period_to, *, publish: bool, as_of) -> str:
     """Everything the figures depend on besides the records: who (providers and their agency
     codes, the teams shown), which period, whether suppressed, and the date they are as of."""
@@ -185,6 +208,7 @@ def scope_key(providers, teams, period_from, period_to, *, publish: bool, as_of)
         "to": str(period_to),
         "publish": bool(publish),
         "as_of": str(as_of),
+        "rows": FIGURE_ROWS,
     }
     return hashlib.sha256(json.dumps(scope, sort_keys=True).encode()).hexdigest()
 
@@ -207,9 +231,10 @@ def trend_tables(reports: list[dict], quarters, columns: list[tuple[str, str]]) 
     for the whole scope ("all") and each agency or team column."""
 
     def split(report: dict, section: str, key: str) -> dict | None:
+        """`key`: a split of the area (all, drug, alcohol) or an agency's all."""
         part = report.get(section) or {}
-        if key == "all":
-            return part.get("all")
+        if key in SPLIT_LABELS:
+            return part.get(key)
         return ((part.get("by_agency") or {}).get(key) or {}).get("all")
 
     out = []
@@ -252,9 +277,16 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
         )
         over_time = region.trend(quarters, publish=publish, sections=("completeness", "currency"))
     names = {p.agency_code: p.name for p in providers if p.agency_code}
-    tables = [{"title": "By treatment type and agency", "rows": rows(report, names)}]
+    table = {
+        "title": "By treatment type and agency",
+        "rows": rows(report, names, published=publish),
+    }
+    tables = [table]
     agencies = sorted((report.get("completeness") or {}).get("by_agency") or {})
-    columns = [("all", "All")] + [(a, agency_label(a, names)) for a in agencies]
+    if publish:  # as the published report's trend: the area by treatment type
+        columns = [(k, SPLIT_LABELS[k]) for k in PUBLISHED_SPLITS]
+    else:
+        columns = [("all", "All")] + [(a, agency_label(a, names)) for a in agencies]
     trends = trend_tables(over_time, quarters, columns)
     if teams:
         if len(providers) != 1:

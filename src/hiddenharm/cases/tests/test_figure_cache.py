@@ -204,7 +204,8 @@ def test_it_shows_the_same_rows_as_the_full_report(world):
             [world.provider], [], start, end, publish=publish, as_of=end
         )
         report = figures.build([world.provider], start, end, publish=publish, as_of=end)
-        assert shown["tables"][0]["rows"] == figures.rows(report, {"AGA1": "Provider A"})
+        names = {"AGA1": "Provider A"}
+        assert shown["tables"][0]["rows"] == figures.rows(report, names, published=publish)
         assert shown["problems"] == report["problems"]
 
 

@@ -98,7 +98,7 @@ def test_it_shows_the_dashboard_with_suppressed_figures(world, as_persona, monke
     for persona in ("commissioner", "partnership"):
         page = as_persona(persona).get(reverse("partnership:dashboard")).content.decode()
         assert 'id="count-not_started"' in page and 'id="completeness-table"' in page
-        assert "Counts from 1 to 4 are suppressed" in page
+        assert 'id="published-note"' in page and 'id="activity-published-note"' in page
         assert "Provider A (AGA1)" in page  # agencies by name (B has nobody in treatment)
         assert 'id="protocols' in page and 'id="activity' in page
     # figures leaving the services: suppressed (publish), no team breakdown

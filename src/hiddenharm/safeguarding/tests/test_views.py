@@ -248,6 +248,11 @@ def test_it_shows_activity_to_managers_in_full_and_to_commissioners_suppressed(s
     sign_in(client, sg.users["commissioner"])
     published = client.get(reverse("safeguarding:activity"))
     assert published.context["f"]["children"] is None and published.context["f"]["sent"] == 1
+    # the words say what was done: small counts hidden, `sent` and `due` shown as totals
+    assert b'id="activity-published-note"' not in full.content
+    note = published.content.decode()
+    assert 'id="activity-published-note"' in note and "are totals and shown as they are" in note
+    assert 'id="children">*</span>' in note and 'id="sent">1</span>' in note
 
 
 @pytest.mark.django_db
