@@ -54,8 +54,20 @@ class DateField(DateInputField):
     a blank, partial, impossible (31 2 2024) or implausible (year 0001 or 9999) date is a
     message next to the field, never an exception further on."""
 
-    def __init__(self, *, label: str, required: bool = True, help_text: str = DATE_HINT):
-        super().__init__(label=label, required=required, help_text=help_text, widget=DateWidget)
+    def __init__(
+        self,
+        label: str,
+        *,
+        required: bool = True,
+        help_text: str = DATE_HINT,
+        earliest: dt.date | None = None,
+        latest: dt.date | None = None,
+        **kwargs,
+    ):
+        super().__init__(
+            label=label, required=required, help_text=help_text, widget=DateWidget, **kwargs
+        )
+        self.earliest, self.latest = earliest, latest
         what = label[0].lower() + label[1:]
         self.what = what
         self.error_messages.update(
@@ -82,13 +94,26 @@ class DateField(DateInputField):
         if not EARLIEST <= int(year) <= LATEST:
             raise ValidationError(f"The year must be from {EARLIEST} to {LATEST}", code="invalid")
         try:
-            return dt.date(int(year), int(month), int(day))
+            value = dt.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if self.earliest and value < self.earliest:
+            raise ValidationError(
+                f"The {self.what} must be on or after {self.earliest:%-d %B %Y}", code="range"
+            )
+        if self.latest and value > self.latest:
+            raise ValidationError(
+                f"The {self.what} must be on or before {self.latest:%-d %B %Y}", code="range"
+            )
+        return value
 
 
 def date_field(label: str, required: bool = True, hint: str = DATE_HINT) -> DateField:
     return DateField(label=label, required=required, help_text=hint)
+
+
+# crispy-forms-gds's field template, except checkboxes with answers that stand alone.
+FIELD_TEMPLATE = "cases/gds_field.html"
 
 
 def helper_for(form, submit_label: str) -> FormHelper:
@@ -97,6 +122,7 @@ def helper_for(form, submit_label: str) -> FormHelper:
     helper = FormHelper(form)
     helper.form_tag = False
     helper.disable_csrf = True
+    helper.field_template = FIELD_TEMPLATE
     helper.add_input(Submit("save", submit_label))
     return helper
 
@@ -322,17 +348,32 @@ class ClientForm(GovForm):
 EXCLUSIVE = ("NONE", "UNK")  # stand alone (the rule in cases.rules): after an "or"
 
 
-def earlyhlp_choices() -> list:
-    """EARLYHLP's codes, with GOV.UK's "or" divider before the answers that stand alone."""
+class ExclusiveCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes of which some answers ("None", "Not known") stand alone: rendered by
+    cases/exclusive_checkboxes.html (through the helpers' field template) with
+    data-behaviour="exclusive" on them, so that govuk-frontend unticks the others. The
+    forms still refuse the mix (a browser without JavaScript sends it)."""
+
+    hh_exclusive = True
+
+
+def exclusive_choices(items, exclusive) -> list:
+    """Choices whose `exclusive` values carry `exclusive=True`, with GOV.UK's "or" divider
+    after the last answer before them."""
     from crispy_forms_gds.choices import Choice
 
-    items = list(codes.EARLYHLP.items())
+    items = [tuple(i) for i in items]
     out = []
     for i, (code, label) in enumerate(items):
         nxt = items[i + 1][0] if i + 1 < len(items) else None
-        divider = "or" if nxt in EXCLUSIVE and code not in EXCLUSIVE else None
-        out.append(Choice(code, label, divider=divider) if divider else (code, label))
+        divider = "or" if nxt in exclusive and code not in exclusive else None
+        out.append(Choice(code, label, divider=divider, exclusive=code in exclusive))
     return out
+
+
+def earlyhlp_choices() -> list:
+    """EARLYHLP's codes, with GOV.UK's "or" divider before the answers that stand alone."""
+    return exclusive_choices(codes.EARLYHLP.items(), EXCLUSIVE)
 
 
 def items_initial(obj) -> dict:
@@ -376,7 +417,7 @@ class ItemsMixin:
             label="Help the children receive",
             choices=earlyhlp_choices(),
             required=False,
-            widget=forms.CheckboxSelectMultiple,
+            widget=ExclusiveCheckboxes,
             help_text="Select all that apply. Asked where the client has or lives with children.",
         )
         if children_with_client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
+from hiddenharm.cases.forms import FIELD_TEMPLATE, ExclusiveCheckboxes, exclusive_choices
 from hiddenharm.safeguarding.screening import rules
 from hiddenharm.safeguarding.screening.fields import GovDateField
 
@@ -14,6 +15,7 @@ def _helper(form) -> FormHelper:
     helper = FormHelper(form)
     helper.form_tag = False
     helper.disable_csrf = True
+    helper.field_template = FIELD_TEMPLATE
     return helper
 
 
@@ -30,11 +32,13 @@ def field_for(question: dict) -> forms.Field:
         )
     choices = [tuple(c) for c in question["choices"]]
     if question["type"] == "multiple":
+        exclusive = question.get("exclusive") or []
         return forms.MultipleChoiceField(
             label=question["text"],
             help_text=hint,
-            choices=choices,
-            widget=forms.CheckboxSelectMultiple,
+            # "None" stands alone: ticking it unticks the others (the service refuses the mix)
+            choices=exclusive_choices(choices, exclusive) if exclusive else choices,
+            widget=ExclusiveCheckboxes if exclusive else forms.CheckboxSelectMultiple,
             error_messages={"required": "Choose at least one", "invalid_choice": "Choose again"},
         )
     return forms.ChoiceField(
