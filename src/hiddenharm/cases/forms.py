@@ -90,9 +90,13 @@ class DateField(DateInputField):
         if not (day and month and year):
             raise ValidationError(self.error_messages["incomplete"], code="incomplete")
         if len(year) != 4:
-            raise ValidationError("The year must be 4 digits, like 2024", code="invalid")
+            raise ValidationError(
+                f"The year of the {self.what} must be 4 digits, like 2024", code="invalid"
+            )
         if not EARLIEST <= int(year) <= LATEST:
-            raise ValidationError(f"The year must be from {EARLIEST} to {LATEST}", code="invalid")
+            raise ValidationError(
+                f"The year of the {self.what} must be from {EARLIEST} to {LATEST}", code="invalid"
+            )
         try:
             value = dt.date(int(year), int(month), int(day))
         except ValueError:

@@ -6,9 +6,9 @@ import datetime as dt
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 
+from hiddenharm.cases.forms import DateField
 from hiddenharm.safeguarding import codes
 
 
@@ -26,39 +26,9 @@ def helper_for(form, submit_label: str, name: str = "save") -> FormHelper:
     return helper
 
 
-class GovDateField(forms.MultiValueField):
-    """A date from day, month and year: a clear message for an impossible or implausible one,
-    never an exception."""
-
-    widget = DateInputWidget
-
-    def __init__(self, *, earliest: dt.date | None = None, latest: dt.date | None = None, **kw):
-        self.earliest, self.latest = earliest, latest
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        super().__init__(fields, require_all_fields=False, **kw)
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        day, month, year = (str(x or "").strip() for x in data_list)
-        label = (self.label or "date").lower()
-        if not (day and month and year):
-            raise forms.ValidationError(f"The {label} must include a day, month and year")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(
-                f"Enter the {label} as numbers, with a 4-digit year, like 27 3 2026"
-            )
-        try:
-            value = dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"The {label} must be a real date") from None
-        if self.earliest and value < self.earliest:
-            raise forms.ValidationError(
-                f"The {label} must be on or after {self.earliest:%-d %B %Y}"
-            )
-        if self.latest and value > self.latest:
-            raise forms.ValidationError(f"The {label} must be on or before {self.latest:%-d %B %Y}")
-        return value
+# The one GOV.UK date field of the application (day, month, year; a message for an impossible
+# or implausible date, with optional earliest and latest dates).
+GovDateField = DateField
 
 
 class ReferralForm(forms.Form):
