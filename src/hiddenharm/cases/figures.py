@@ -433,18 +433,73 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
     return {**figures, "computed_at": now, "seconds": seconds, "cached": False, "stale": False}
 
 
-def trend_chart(table: dict, target: float = 0.9) -> str:
-    """An over-time table as an Altair line chart (SVG through vl-convert, as the report's
-    charts are drawn): one line per column, the 90% target dashed. The table stays beside
-    it for the numbers and for screen readers."""
+def trend_spec(table: dict, target: float = 0.9):
+    """An over-time table as an Altair line chart: one line per column, the target dashed.
+
+    Every quarter of the table is on the axis (its scale's domain), whether or not it has a
+    value: a quarter without one breaks the line there (the rows are kept, with a null
+    rate, so that Vega-Lite's line is not joined across it), and a quarter where no column
+    has a value says "No data". The points are drawn only where there is a value."""
+    import altair as alt
+
     from hiddenharm.reports import charts
 
+    quarters = [r["label"] for r in table["rows"]]
+    measures = list(table["columns"])
     data = [
-        {"panel": "", "quarter": r["label"], "measure": column, "rate": cell["rate"]}
+        {"quarter": r["label"], "measure": column, "rate": cell["rate"]}
         for r in table["rows"]
-        for column, cell in zip(table["columns"], r["cells"], strict=True)
+        for column, cell in zip(measures, r["cells"], strict=True)
     ]
-    if not any(d["rate"] is not None for d in data):
+    empty = [
+        {"quarter": r["label"], "note": "No data"}
+        for r in table["rows"]
+        if all(cell["rate"] is None for cell in r["cells"])
+    ]
+    x = alt.X(
+        "quarter:O",
+        sort=quarters,
+        scale=alt.Scale(domain=quarters),
+        title=None,
+        axis=alt.Axis(labelAngle=-45),
+    )
+    y = alt.Y("rate:Q", title="Rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    colour = alt.Color(
+        "measure:N",
+        sort=measures,
+        title=None,
+        scale=alt.Scale(
+            domain=measures, range=[charts.BLUE, charts.ORANGE, charts.DARK, "#00703c"]
+        ),
+    )
+    shape = alt.Shape("measure:N", sort=measures, legend=None)
+    # a null rate breaks the line there, instead of being left out (which joins it)
+    line = alt.Chart().mark_line(invalid="break-paths-show-domains").encode(x=x, y=y, color=colour)
+    points = (
+        alt.Chart()
+        .transform_filter("isValid(datum.rate)")
+        .mark_point(filled=True)
+        .encode(x=x, y=y, color=colour, shape=shape)
+    )
+    rule = alt.Chart().mark_rule(color="#0b0c0c", strokeDash=[4, 3]).encode(y=alt.datum(target))
+    layers = [line, points, rule]
+    if empty:
+        layers.append(
+            alt.Chart(alt.Data(values=empty))
+            .mark_text(color="#505a5f", fontSize=11, angle=270, align="left")
+            .encode(x=x, y=alt.datum(0.04), text="note:N")
+        )
+    return alt.layer(*layers, data=alt.Data(values=data)).properties(
+        width=charts.WIDTH - 120, height=190
+    )
+
+
+def trend_chart(table: dict, target: float = 0.9) -> str:
+    """An over-time table as an SVG chart (vl-convert, as the report's charts are drawn).
+    The table stays beside it for the numbers and for screen readers."""
+    from hiddenharm.reports import charts
+
+    if not any(cell["rate"] is not None for r in table["rows"] for cell in r["cells"]):
         return ""  # nothing to draw (no one eligible, or all suppressed): the table says so
-    _, svg = charts.render(charts.trend_lines(data, target, [""]))
+    _, svg = charts.render(trend_spec(table, target))
     return svg

@@ -122,3 +122,59 @@ def test_it_shows_commissioners_the_area_over_time_without_teams(as_persona, wor
     # Only totals (`all`, of the area and of each agency) are shown over time, and the
     # spec never suppresses a total; so the counts are there, not stars.
     assert all(c["den"] is not None for t in trends for r in t["rows"] for c in r["cells"])
+
+
+def _over_time(rates: list[list[float | None]]) -> dict:
+    """An over-time table of two columns, a quarter per row."""
+    return {
+        "title": "Over time",
+        "columns": ["All", "Agency X"],
+        "rows": [
+            {
+                "label": f"Quarter {i + 1}",
+                "cells": [{"rate": r, "num": 0, "den": 0} for r in row],
+            }
+            for i, row in enumerate(rates)
+        ],
+    }
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec["layer"]
+
+
+def test_it_charts_every_quarter_with_gaps_marked_as_no_data():
+    table = _over_time([[0.5, 0.3], [None, 0.3], [None, None], [0.8, 0.3], [0.9, None]])
+    spec = figures.trend_spec(table).to_dict(validate=False)
+    quarters = [f"Quarter {i}" for i in range(1, 6)]
+    # every quarter is in the chart's data, with or without a value, once per column
+    rows = spec["data"]["values"]
+    assert [r["quarter"] for r in rows] == [q for q in quarters for _ in range(2)]
+    assert {(r["quarter"], r["measure"]) for r in rows if r["rate"] is None} == {
+        ("Quarter 2", "All"),
+        ("Quarter 3", "All"),
+        ("Quarter 3", "Agency X"),
+        ("Quarter 5", "Agency X"),
+    }
+    line, points, _rule, note = _layers(spec)
+    # and on the axis, in order, whether or not any line reaches it
+    assert line["encoding"]["x"]["scale"]["domain"] == quarters
+    # a missing value breaks the line rather than joining its neighbours
+    assert line["mark"]["invalid"] == "break-paths-show-domains"
+    assert points["transform"] == [{"filter": "isValid(datum.rate)"}]
+    # a quarter with no value in any column says so
+    assert note["data"]["values"] == [{"quarter": "Quarter 3", "note": "No data"}]
+    assert note["encoding"]["text"]["field"] == "note"
+
+
+def test_it_draws_the_quarters_without_a_value_on_the_dashboards_chart(as_persona, world):
+    response = as_persona("manager").get(
+        reverse("cases:dashboard"), {"from": "2024-04-01", "to": "2025-03-31"}
+    )
+    area = response.context["trends"][0]
+    labels = [r["label"] for r in area["rows"]]
+    empty = [r["label"] for r in area["rows"] if all(c["rate"] is None for c in r["cells"])]
+    assert empty and len(labels) == 8  # the world has one episode: most quarters are empty
+    for label in labels:  # every quarter's label is drawn on the axis
+        assert f">{label}</text>" in area["chart"]
+    assert area["chart"].count(">No data</text>") == len(empty)
