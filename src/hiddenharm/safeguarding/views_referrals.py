@@ -98,6 +98,12 @@ def referral_create(request, client_id):
     if request.GET.get("prebirth") and context["pregnancy"] is not None:
         # The pre-birth pathway: the unborn child, due on the pregnancy's expected date.
         initial = {"unborn_edd": context["pregnancy"].edd, "concerns": ["UNBORN"]}
+    screening = _screening_of(request, client)
+    if screening is not None:
+        # A screening decided "refer": its children, concerns and reasons, to check and change.
+        from hiddenharm.safeguarding.screening.referral import referral_initial
+
+        initial = referral_initial(screening, context["pregnancy"])
     form = ReferralForm(request.POST or None, initial=initial, **context)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,9 +120,24 @@ def referral_create(request, client_id):
             "form": form,
             "title": "Refer to children's social care",
             "caption": f"Client {client.client_ref}",
+            "from_screening": screening,
             "back_url": f"/clients/{client.pk}/",
         },
     )
+
+
+def _screening_of(request, client):
+    """The screening named by ?screening= (one of this client's, that the person may see),
+    or None; refused like any record they may not see."""
+    given = request.GET.get("screening")
+    if not given:
+        return None
+    if not given.isdigit():
+        raise PermissionDenied
+    screening, owner, _ = access.get_screening_for_user(request, int(given))
+    if owner.pk != client.pk:
+        raise PermissionDenied
+    return screening
 
 
 @access.role_required(*access.REFERRAL_WRITE_ROLES)

@@ -94,7 +94,9 @@ def screening_detail(request, screening_id):
             "screening": screening,
             "client": client,
             "can_write": can_write,
-            "referral_url": referral_url(client) if can_write else None,
+            "referral_url": f"{referral_url(client)}?screening={screening.pk}"
+            if can_write and referral_url(client)
+            else None,
             "title": f"Screening of {screening.screened_on:%-d %B %Y}",
         },
     )
