@@ -14,29 +14,11 @@ from hiddenharm.reports import charts
 from hiddenharm.reports.charts import Section, Table
 from hiddenharm.reports.charts import figure as _make
 from hiddenharm.reports.text import count, pct
+from hiddenharm.safeguarding import codes
 
-CONCERNS = {
-    "NEGLECT": "Neglect",
-    "PHYSICAL": "Physical abuse",
-    "EMOTIONAL": "Emotional abuse",
-    "SEXUAL": "Sexual abuse",
-    "DOMESTIC_ABUSE": "Domestic abuse",
-    "PARENTAL_SUBSTANCE_USE": "Parental substance use",
-    "PARENTAL_MENTAL_HEALTH": "Parental mental health",
-    "UNBORN": "Unborn child",
-    "OTHER": "Other",
-}
-OUTCOMES = {
-    "NFA": "No further action",
-    "ADVICE": "Advice and information",
-    "EARLY_HELP": "Early help",
-    "ASSESSMENT": "Assessment (section 17)",
-    "S47": "Child protection enquiry (section 47)",
-    "ALREADY_OPEN": "Already open to CSC",
-    "OTHER_AREA": "Another local authority",
-    "pending": "Waiting for a decision",
-    "withdrawn": "Withdrawn",
-}
+# The code lists are the safeguarding spec's, declared once (a plain module: no Django).
+CONCERNS = codes.CONCERNS
+OUTCOMES = codes.OUTCOMES_SHORT
 
 
 def _in_time(part: Mapping[str, Any]) -> str:

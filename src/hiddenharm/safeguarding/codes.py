@@ -27,6 +27,20 @@ OUTCOMES = {
     "OTHER_AREA": "Transferred to another local authority",
 }
 
+# The outcomes in a few words, for the report's chart and table; and the two rows the activity
+# figures add (spec/safeguarding.md, `by_outcome`): no decision yet, and withdrawn.
+OUTCOMES_SHORT = {
+    "NFA": "No further action",
+    "ADVICE": "Advice and information",
+    "EARLY_HELP": "Early help",
+    "ASSESSMENT": "Assessment (section 17)",
+    "S47": "Child protection enquiry (section 47)",
+    "ALREADY_OPEN": "Already open to CSC",
+    "OTHER_AREA": "Another local authority",
+    "pending": "Waiting for a decision",
+    "withdrawn": "Withdrawn",
+}
+
 CONSENT_GIVEN = "GIVEN"
 CONSENT = {
     "GIVEN": "The parent knows and consents",

@@ -38,3 +38,9 @@ def test_it_leaves_the_section_out_of_a_report_without_referrals():
     from hiddenharm.reports.safeguarding_view import safeguarding_section
 
     assert safeguarding_section({}) is None
+
+
+def test_the_reports_outcome_labels_cover_every_outcome_and_nothing_else():
+    from hiddenharm.safeguarding import codes
+
+    assert set(codes.OUTCOMES_SHORT) == set(codes.OUTCOMES) | {"pending", "withdrawn"}
