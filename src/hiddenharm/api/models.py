@@ -55,3 +55,17 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+
+
+class ApiRate(models.Model):
+    """Requests counted per token and time window, shared by every server process (the
+    throttle's counts: api/throttle.py). `window` is the window's number since the epoch
+    (time // its length); rows of windows before the last are deleted as new ones start."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="api_rate_once")]
+        indexes = [models.Index(fields=["window"], name="api_rate_window")]
