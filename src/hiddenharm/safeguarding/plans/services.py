@@ -19,7 +19,7 @@ from hiddenharm.safeguarding.plans.models import (
     Contribution,
     PlanMeeting,
 )
-from hiddenharm.safeguarding.workdays import DEFAULT_COUNTRY
+from hiddenharm.safeguarding.workdays import COUNTRIES, DEFAULT_COUNTRY
 
 STALE = "Someone else changed this record since you opened it: check it and try again"
 
@@ -33,17 +33,23 @@ class Terms:
     contribution_days: int = limits.CONTRIBUTION_DAYS
 
 
-def terms_for(client) -> Terms:
-    """The joint protocol of the client's local authority area: whose bank holidays count and
-    how many working days before a conference the contribution is due (defaults without)."""
+def area_terms(la_code: str | None) -> Terms:
+    """The terms of the joint protocol of a local authority area (defaults without one)."""
     try:
         Protocol = apps.get_model("safeguarding", "JointProtocol")
     except LookupError:
         return Terms()
-    p = Protocol.objects.filter(la_code=client.la).only("country", "contribution_days").first()
+    p = Protocol.objects.filter(la_code=la_code or "").only("country", "contribution_days")
+    p = p.first()
     if p is None:
         return Terms()
     return Terms(p.country, getattr(p, "contribution_days", limits.CONTRIBUTION_DAYS))
+
+
+def terms_for(client) -> Terms:
+    """The joint protocol of the client's local authority area: whose bank holidays count and
+    how many working days before a conference the contribution is due (defaults without)."""
+    return area_terms(client.la)
 
 
 # --- plans --------------------------------------------------------------------------
@@ -250,22 +256,32 @@ def plans_of(clients: QuerySet) -> QuerySet:
 
 
 def upcoming(clients: QuerySet, today: dt.date) -> list[PlanMeeting]:
-    """Meetings of open plans from today to the end of the next 10 working days."""
-    horizon = limits.reminder_horizon(today)
+    """Meetings of open plans from today to the end of the next 10 working days, counted
+    for each client with the bank holidays of their area's joint protocol's country (a
+    Scottish area's window runs past its own bank holidays, not England's)."""
+    horizons = {country: limits.reminder_horizon(today, country) for country in COUNTRIES}
     meetings = (
         PlanMeeting.objects.filter(
             plan__client__in=clients,
             plan__end_date__isnull=True,
             date__gte=today,
-            date__lte=horizon,
+            date__lte=max(horizons.values()),
         )
         .select_related("plan", "plan__client", "plan__child")
         .order_by("date", "id")
     )
     out = []
+    terms_of: dict[str, Terms] = {}  # local authority -> its protocol's terms
     for m in meetings:
+        la = m.plan.client.la
+        if la not in terms_of:
+            terms_of[la] = terms_for(m.plan.client)
+        terms = terms_of[la]
+        horizon = horizons.get(terms.country) or limits.reminder_horizon(today, terms.country)
+        if m.date > horizon:
+            continue
+        m.horizon = horizon
         if m.is_conference:
-            terms = terms_for(m.plan.client)
             m.contribution_due = limits.contribution_due(
                 m.date, terms.country, terms.contribution_days
             )

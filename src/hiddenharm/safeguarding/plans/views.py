@@ -22,6 +22,7 @@ from hiddenharm.safeguarding.plans.forms import (
     PlanForm,
 )
 from hiddenharm.safeguarding.plans.models import HEADINGS, Contribution
+from hiddenharm.safeguarding.workdays import COUNTRIES
 
 READ = access.PLAN_READ_ROLES
 WRITE = access.PLAN_WRITE_ROLES
@@ -72,6 +73,7 @@ def upcoming(request):
     scopes, scope, clients = _scope(request)
     today = timezone.localdate()
     meetings = services.upcoming(clients, today)
+    country = services.area_terms(access.profile_of(request.user).organisation.la_code).country
     _audit_list(request, "cp_upcoming", scope, [m.plan.client_id for m in meetings])
     return render(
         request,
@@ -81,7 +83,9 @@ def upcoming(request):
             "scopes": scopes,
             "scope": scope,
             "meetings": meetings,
-            "horizon": limits.reminder_horizon(today),
+            # The service's own area's window; each client's is their area's (services.upcoming)
+            "horizon": limits.reminder_horizon(today, country),
+            "country": COUNTRIES.get(country, country),
             "today": today,
         },
     )
