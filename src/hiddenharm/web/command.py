@@ -121,6 +121,11 @@ def serve(
         typer.echo("(`hiddenharm demo --serve` sets up a local configuration by itself.)", err=True)
         raise typer.Exit(2)
     _migrate()
+    # The workers fork from this process: none may inherit its database connection (two
+    # processes on one socket read each other's results: found by the load test).
+    from django import db
+
+    db.connections.close_all()
     typer.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)")
     _gunicorn(host, port, workers)
 
