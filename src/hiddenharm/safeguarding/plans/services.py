@@ -280,7 +280,7 @@ def upcoming(clients: QuerySet, today: dt.date) -> list[PlanMeeting]:
         horizon = horizons.get(terms.country) or limits.reminder_horizon(today, terms.country)
         if m.date > horizon:
             continue
-        m.horizon = horizon
+        m.horizon, m.country_name = horizon, COUNTRIES.get(terms.country, terms.country)
         if m.is_conference:
             m.contribution_due = limits.contribution_due(
                 m.date, terms.country, terms.contribution_days
