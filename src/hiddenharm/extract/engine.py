@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hiddenharm.extract import rules
 from hiddenharm.extract.codes import FILES, SETTING_DEFAULT, SEVERITY, FileSpec
@@ -44,12 +46,16 @@ def validate(
     except OSError as exc:  # a folder we may not list, a path that vanished
         sources, error = {}, f"{path} cannot be read ({exc.strerror or exc})"
     raws: dict[str, RawFile] = {}
-    for name, spec in FILES.items():
-        if name in sources:
-            tick(f"reading {sources[name].name}")
-            raws[name] = read(sources[name], spec)
-        else:
-            tick(f"no {spec.filename}")
+    # The files are read side by side: a CSV with quoted line breaks allowed is parsed by
+    # one thread, and the reader releases the GIL.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reading = {n: pool.submit(read, sources[n], FILES[n]) for n in FILES if n in sources}
+        for name, spec in FILES.items():
+            if name in reading:
+                tick(f"reading {sources[name].name}")
+                raws[name] = reading[name].result()
+            else:
+                tick(f"no {spec.filename}")
     episodes = raws.get("episodes")
     if episodes is None:
         episodes = RawFile("episodes.csv", FILES["episodes"], str(path))
@@ -85,7 +91,6 @@ def _run(
     files: dict[str, dict[str, int]] = {}
     tables = empty_tables()
     rejected: dict[str, pa.Table] = {}
-    tables_of: dict[str, str] = {}
 
     for name in _ORDER:
         raw = raws.get(name)
@@ -107,16 +112,13 @@ def _run(
 
         tick(f"checking {raw.key}")
         n_rows = raw.rows
-        table = rules.load(con, spec, raw.table)
-        raw.table = None  # DuckDB holds a copy now; let the Arrow one go (memory)
-        tables_of[name] = table
-        selects = rules.column_rules(spec, table)
-        selects += rules.future_dates(spec, table, as_of)
+        loaded = rules.load(con, spec, raw.table, as_of)
+        raw.table = None  # the loaded table holds these columns now; let this one go (memory)
+        table = loaded.name
+        selects = rules.selects(loaded.row_rules, loaded.flagged)
         selects.append(rules.duplicate_rule(spec, table))
-        if name != "children":
-            selects += rules.hh_item_rules(spec, table)
         if name == "episodes":
-            selects += rules.episode_rules(table)
+            selects.append(rules.overlap_rule(table))
         elif name == "reviews":
             selects += rules.review_rules(table, "first_episodes")
         else:
@@ -147,8 +149,9 @@ def _run(
                 f"AND line NOT IN (SELECT line FROM problems WHERE file = 'episodes.csv' "
                 f"AND code = 'HH008' AND line IS NOT NULL)"
             )
-        tables[name] = _accepted(con, spec, table)
-        rejected[name] = _rejected(con, raw, table)
+        rejected_lines = _arrow(con, f"SELECT line, reasons FROM rej_{name} ORDER BY line")
+        tables[name] = _accepted(spec, loaded, rejected_lines)
+        rejected[name] = _rejected(raw, loaded, rejected_lines)
         n_rejected = rejected[name].num_rows
         files[raw.key] = {
             "rows": n_rows,
@@ -186,43 +189,44 @@ def _insert_file_problems(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
     con.unregister("file_problems")
 
 
-def _typed_expr(spec: FileSpec, name: str) -> str:
+def _typed(spec: FileSpec, loaded: rules.Loaded, name: str) -> pa.ChunkedArray:
+    """The accepted table's column: the parsed value, or the normalised text."""
     kind = spec.column(name).kind
-    if kind in ("date", "count"):
-        return f"{'d' if kind == 'date' else 'n'}_{name}"
-    if kind == "year":
-        return f"TRY_CAST({name} AS INTEGER)"
-    if kind == "multicode":
-        return f"CASE WHEN len(p_{name}) > 0 THEN array_to_string(p_{name}, ';') END"
+    prefix = {"date": "d_", "count": "n_", "year": "y_", "multicode": "m_"}.get(kind)
+    if prefix:
+        return loaded.table.column(prefix + name)
+    value = loaded.table.column(name)
     if name == "SETTING":
-        return f"coalesce({name}, {rules.lit(SETTING_DEFAULT)})"
-    return name
+        return pc.fill_null(value, SETTING_DEFAULT)
+    return value
 
 
-def _accepted(con: duckdb.DuckDBPyConnection, spec: FileSpec, table: str) -> pa.Table:
-    exprs = ", ".join(f"{_typed_expr(spec, c)} AS {c}" for c in spec.column_names)
-    # A plain scan keeps the table's (line) order and needs no join or sort; the few rejected
-    # lines are then dropped on the Arrow side.
-    got = _arrow(con, f"SELECT line, {exprs} FROM {table}")
-    lines = got.column("line").to_numpy()
-    if len(lines) > 1 and not bool(np.all(lines[1:] > lines[:-1])):
-        got = got.sort_by("line")  # never expected: DuckDB keeps insertion order
-        lines = got.column("line").to_numpy()
-    rejected = _arrow(con, f"SELECT line FROM rej_{spec.name}").column("line").to_numpy()
-    if len(rejected):
-        got = got.filter(pa.array(~np.isin(lines, rejected)))
+def _positions(loaded: rules.Loaded, lines: pa.Table) -> np.ndarray:
+    """The positions in the loaded table of the given lines (its lines ascend)."""
+    ours = loaded.table.column("line").to_numpy()
+    wanted = lines.column("line").to_numpy()
+    pos = np.searchsorted(ours, wanted)
+    assert np.array_equal(ours[pos], wanted), "a rejected line is not in the table"
+    return pos
+
+
+def _accepted(spec: FileSpec, loaded: rules.Loaded, rejected: pa.Table) -> pa.Table:
+    got = pa.table(
+        [loaded.table.column("line"), *(_typed(spec, loaded, c) for c in spec.column_names)],
+        names=["line", *spec.column_names],
+    )
+    if rejected.num_rows:  # few: the rest of the rows, in the file's order
+        keep = np.ones(got.num_rows, dtype=bool)
+        keep[_positions(loaded, rejected)] = False
+        got = got.filter(pa.array(keep))
     return got.cast(typed_schema(spec))
 
 
-def _rejected(con: duckdb.DuckDBPyConnection, raw: RawFile, table: str) -> pa.Table:
-    cols = ", ".join(f"r_{c} AS {c}" for c in raw.present)
-    return _arrow(
-        con,
-        (
-            f"SELECT line, {cols + ', ' if cols else ''}reasons FROM {table} t "
-            f"JOIN rej_{raw.spec.name} r USING (line) ORDER BY line"
-        ),
-    )
+def _rejected(raw: RawFile, loaded: rules.Loaded, rejected: pa.Table) -> pa.Table:
+    """The rejected rows as given, in line order, with their reasons."""
+    kept = loaded.table.select(["line", *(f"r_{c}" for c in raw.present)])
+    kept = kept.take(pa.array(_positions(loaded, rejected))).rename_columns(["line", *raw.present])
+    return kept.append_column("reasons", rejected.column("reasons"))
 
 
 def _all_rejected(raw: RawFile, reason: str) -> pa.Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow.compute as pc
 import pytest
 
 
@@ -453,6 +454,66 @@ def test_it_reports_an_open_episode_overlapping_a_later_one_with_hw104(submit, p
         ]
     )
     assert problems(result) == [("episodes.csv", 2, "CPLANDT", "HW104")]
+
+
+def _one_client(n: int, **overrides: str) -> list[dict[str, str]]:
+    """n episodes of one client at one agency, one day apart, open unless overridden."""
+    start = dt.date(2010, 1, 1)
+    return [
+        {
+            "EPISODID": f"E{i}",
+            "FINITIAL": "J",
+            "REFLD": "2009-12-01",
+            "TRIAGED": "",
+            "CPLANDT": (start + dt.timedelta(days=i)).isoformat(),
+            **overrides,
+        }
+        for i in range(n)
+    ]
+
+
+def test_it_reports_every_overlapping_pair_of_a_client_with_few_episodes(submit, problems):
+    from hiddenharm.extract.rules import OVERLAP_WINDOW
+
+    n = OVERLAP_WINDOW + 1
+    result = submit(_one_client(n))
+    assert len(problems(result, "HW104")) == n * (n - 1) // 2
+
+
+def test_it_caps_hw104_for_a_client_with_thousands_of_episodes(submit, problems):
+    """Thousands of overlapping episodes of one client: each is compared with the
+    OVERLAP_WINDOW before it, not with every other (millions of pairs)."""
+    from hiddenharm.extract.rules import OVERLAP_WINDOW
+
+    n = 3000
+    result = submit(_one_client(n))
+    found = result.problems.filter(pc.equal(result.problems.column("code"), "HW104")).to_pylist()
+    k = OVERLAP_WINDOW
+    assert len(found) == sum(min(i, k) for i in range(n))
+    by_line: dict[int, list[int]] = {}
+    for p in found:  # "... overlaps episode E<i> (line <l>, ..."
+        earlier = int(p["message"].split(" (line ")[1].split(",")[0])
+        by_line.setdefault(p["line"], []).append(earlier)
+    # Episode i is on line i + 2 and is paired with the k episodes before it.
+    assert by_line[2 + n - 1] == list(range(2 + n - 1 - k, 2 + n - 1))
+    assert 2 not in by_line  # the first has nothing before it
+    assert result.files["episodes.csv"]["rejected"] == 0
+
+
+def test_it_still_finds_a_long_open_episode_beyond_the_cap(submit, problems):
+    """The first episode is open; the next ones are closed the day they start, so they
+    overlap only it: the last one, far beyond the window, is still paired with the first."""
+    from hiddenharm.extract.rules import OVERLAP_WINDOW
+
+    n = OVERLAP_WINDOW + 20
+    rows = _one_client(n)
+    for row in rows[1:]:
+        row.update(DISD=row["CPLANDT"], DISRSN="TC")
+    result = submit(rows)
+    found = result.problems.filter(pc.equal(result.problems.column("code"), "HW104")).to_pylist()
+    last = [p["message"] for p in found if p["line"] == n + 1]
+    assert len(last) == 1 and "overlaps episode E0 (line 2," in last[0]
+    assert sorted(p["line"] for p in found) == list(range(3, n + 2))
 
 
 def test_it_warns_of_none_or_unk_with_other_codes_with_hw105(submit, problems):
