@@ -94,8 +94,12 @@ def test_it_gives_a_manager_the_form_that_fixes_each_record(as_persona, problems
     ]
     page = response.content.decode()
     assert fixes[0] in page and fixes[1] in page
-    # the form is the right one: it opens for the manager
-    assert as_persona("manager").get(fixes[1]).status_code == 200
+    # each form is the right one: it opens for the manager, on the record with the problem
+    http = as_persona("manager")
+    start = http.get(fixes[0])
+    assert start.status_code == 200 and start.context["form"].initial["prntstat"] == "13"
+    review = http.get(fixes[1])
+    assert review.status_code == 200 and review.context["form"].initial["childwth"] == 2
 
 
 def test_it_never_shows_another_services_records(as_persona, world, problems):
@@ -116,3 +120,20 @@ def test_it_audits_the_list_as_a_view_of_those_clients(as_persona, problems):
 def test_it_answers_an_unknown_problem_code_with_not_found(as_persona, problems):
     response = as_persona("data_lead").get(reverse("cases:figure_problems"), {"code": "XX999"})
     assert response.status_code == 404
+
+
+def test_it_links_a_childs_row_and_a_clients_details_to_their_own_forms(as_persona, world):
+    from hiddenharm.cases.models import ChildStatus
+
+    status = ChildStatus.objects.create(  # recorded after the extract date: HH006
+        child=world.child, recorded_on=dt.date(2099, 1, 1), whereabouts="CLIENT"
+    )
+    Client.objects.filter(pk=world.client_obj.pk).update(dob=dt.date(1890, 1, 1))  # HH014
+    http = as_persona("manager")
+    future = http.get(reverse("cases:figure_problems"), {"code": "HH006"}).context["rows"]
+    assert [(r.file, r.column, r.child_ref) for r in future] == [("children.csv", "RECDATE", "K1")]
+    assert future[0].record_url == reverse("cases:child_detail", args=[world.child.pk])
+    assert future[0].fix_url == reverse("cases:child_status_edit", args=[status.pk])
+    old = http.get(reverse("cases:figure_problems"), {"code": "HH014"}).context["rows"]
+    assert [(r.file, r.column, r.client_ref) for r in old] == [("episodes.csv", "DOB", "C0001")]
+    assert old[0].fix_url == reverse("cases:client_edit", args=[world.client_obj.pk])
