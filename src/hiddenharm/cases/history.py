@@ -41,8 +41,24 @@ def _fk_shown(field, historical, pk) -> str:
 
 def versions(obj) -> list[dict]:
     """Newest first: {"number", "who", "when", "what", "changes": [(label, old, new)]}."""
-    model = type(obj)
     rows = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    return _versions(type(obj), rows)
+
+
+def versions_of(objs) -> dict[int, list[dict]]:
+    """`versions` of several records of one model, read in one query: pk -> versions."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    model = type(objs[0])
+    history = model.history.model.objects.filter(id__in=[o.pk for o in objs])
+    rows: dict[int, list] = {o.pk: [] for o in objs}
+    for row in history.select_related("history_user").order_by("history_date", "history_id"):
+        rows[row.id].append(row)
+    return {pk: _versions(model, r) for pk, r in rows.items()}
+
+
+def _versions(model, rows: list) -> list[dict]:
     out = []
     previous = None
     for n, row in enumerate(rows, start=1):

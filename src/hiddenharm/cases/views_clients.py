@@ -125,12 +125,15 @@ def client_detail(request, client_id):
     by_episode: dict[int, list] = {}
     for r in records:
         by_episode.setdefault(r.episode_id, []).append(r)
+    # Every record's versions in one query per model (not one per record).
+    episode_versions = history.versions_of(episodes)
+    record_versions = history.versions_of(r for rs in by_episode.values() for r in rs)
     for e in episodes:
         e.recordings = by_episode.get(e.pk, [])
         e.has_start = any(r.kind == "start" for r in e.recordings)
-        e.versions = history.versions(e)
+        e.versions = episode_versions[e.pk]
         for r in e.recordings:
-            r.versions = history.versions(r)
+            r.versions = record_versions[r.pk]
     children = list(client.children.prefetch_related("statuses").order_by("child_ref"))
     pregnancies = list(client.pregnancies.select_related("maternity_service", "child"))
     for p in pregnancies:
