@@ -435,8 +435,9 @@ def section_reports(
             "s",
             f"<= {JSON_MAX_S:.0f} s",
             rep["json_seconds"] <= JSON_MAX_S,
-            note=f"validate {rep['validate_seconds']:.2f} s, measures and dumps "
-            f"{rep['compute_seconds']:.2f} s; the process (JSON, HTML, PDF): {_ctx(rep)}",
+            note=f"validate {rep['validate_seconds']:.2f} s, measures and JSON "
+            f"{rep['compute_seconds']:.2f} s ({rep.get('compute_cpu_seconds', 0):.1f} s CPU); "
+            f"the process (JSON, HTML, PDF): {_ctx(rep)}",
         ),
     ]
     for fmt in ("html", "pdf"):
@@ -449,8 +450,11 @@ def section_reports(
                     "s",
                     f"<= {RENDER_EXTRA_MAX_S:.0f} s more",
                     extra <= RENDER_EXTRA_MAX_S,
-                    note=f"build {rep['build_detail_seconds']:.2f} s, render "
-                    f"{rep[f'{fmt}_render_seconds']:.2f} s, {rep.get(f'{fmt}_bytes') or 0:,} bytes",
+                    note=f"the detail's build beyond the JSON's {rep['build_detail_seconds']:.2f} s "
+                    f"({rep.get('build_detail_cpu_seconds', 0):.1f} s CPU), render "
+                    f"{rep[f'{fmt}_render_seconds']:.2f} s "
+                    f"({rep.get(f'{fmt}_render_cpu_seconds', 0):.1f} s CPU), "
+                    f"{rep.get(f'{fmt}_bytes') or 0:,} bytes",
                 )
             )
         else:
