@@ -8,9 +8,12 @@ its own and writes ``bench/results.md`` and ``bench/results.json``:
 - measures: ``hiddenharm.measures.compute`` against a pandas implementation of the same
   measures (``bench/pandas_measures.py``);
 - reports: the JSON report, then the HTML and the PDF;
-- web: the worklists and the dashboard with 100,000 clients in a throwaway SQLite.
+- web: the worklists and the dashboard with 100,000 clients in a throwaway SQLite;
+- load: 100 concurrent Locust users against gunicorn on a throwaway PostgreSQL with an area
+  of 100,000 clients (``bench/load_bench.py``, ``bench/locustfile.py``), then the rows
+  counted against the writes that succeeded.
 
-Options: ``--episodes N`` (default 1,000,000), ``--only extract,measures,reports,web``,
+Options: ``--episodes N`` (default 1,000,000), ``--only extract,measures,reports,web,load``,
 ``--quick`` (a 20,000-episode smoke run, written to ``bench/out/`` so it never replaces the
 committed results). Every figure is measured by the run; a part that is not importable
 is reported as skipped, with the reason.
@@ -36,7 +39,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = BENCH / "data"
 OUT = BENCH / "out"
-SECTIONS = ("extract", "measures", "reports", "web")
+SECTIONS = ("extract", "measures", "reports", "web", "load")
 QUICK_EPISODES = 20_000
 SEED = 20261122
 # The extract date of the generated data and of validation: fixed, so that a re-run on
@@ -53,6 +56,8 @@ REPORT_LOAD_RATIO_GOAL = 4.0  # issue 11: the JSON report within 4x that load
 JSON_MAX_S = 20.0
 RENDER_EXTRA_MAX_S = 10.0
 PAGE_MAX_MS = 300.0
+LOAD_P95_MAX_MS = 300.0  # issue 9: p95 under 300 ms and no errors at 100 users
+LOAD_PG_PORT = "55499"  # the load test's own throwaway PostgreSQL (never the default port)
 
 
 # --- running one task in a child process ------------------------------------------------
@@ -74,7 +79,9 @@ def run_task(task: str, args: dict[str, Any], timeout: float = 3600) -> dict[str
     return result
 
 
-def run_measured(cmd: list[str], log: Path, timeout: float = 3600) -> dict[str, Any]:
+def run_measured(
+    cmd: list[str], log: Path, timeout: float = 3600, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run `cmd` and measure it: wall time, peak RSS and CPU time of this one process.
 
     ``os.wait4`` gives the rusage of this one child, so each task's peak RSS is its own
@@ -84,7 +91,7 @@ def run_measured(cmd: list[str], log: Path, timeout: float = 3600) -> dict[str, 
     with open(log, "w") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=_child_env()
+            cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env or _child_env()
         )
         deadline = t0 + timeout
         while True:
@@ -570,6 +577,290 @@ def section_web(clients: int, requests: int) -> dict[str, Any]:
     return {"status": "ok", "rows": rows, "web": web}
 
 
+def _pg(action: str) -> str:
+    """The load test's own throwaway PostgreSQL (scripts/pg.sh on LOAD_PG_PORT)."""
+    env = {**os.environ, "HH_PG_PORT": LOAD_PG_PORT}
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pg.sh"), action],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/pg.sh {action}: {done.stderr.strip()[-300:]}")
+    return done.stdout.strip()
+
+
+def _fresh_database(url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _load_step(what: str, args: dict, env: dict, timeout: float) -> dict[str, Any]:
+    """bench/load_bench.py WHAT in a process of its own: its result, measured."""
+    out = OUT / f"load-{what}-{os.getpid()}.json"
+    cmd = [sys.executable, str(BENCH / "load_bench.py"), what, json.dumps(args), str(out)]
+    t0 = time.perf_counter()
+    with open(OUT / f"load-{what}.log", "w") as log:
+        proc = subprocess.run(cmd, env=env, cwd=ROOT, stdout=log, stderr=log, timeout=timeout)
+    if proc.returncode != 0 or not out.exists():
+        tail = (OUT / f"load-{what}.log").read_text()[-1500:]
+        raise RuntimeError(f"load_bench.py {what}: exit {proc.returncode}: {tail}")
+    result = json.loads(out.read_text())
+    out.unlink()
+    result["wall_seconds"] = time.perf_counter() - t0
+    return result
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its living children."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root] + root.children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of the load test's PostgreSQL (its postmaster and backends)."""
+    import psutil
+
+    for p in psutil.process_iter(["name", "cmdline"]):
+        cmd = " ".join(p.info.get("cmdline") or [])
+        if "postgres" in (p.info.get("name") or "") and f"-p {LOAD_PG_PORT}" in cmd:
+            return _tree_cpu(p.pid)
+    return 0.0
+
+
+def _wait_up(base: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn did not come up: {log.read_text()[-1500:]}")
+        time.sleep(0.5)
+
+
+def _locust_stats(prefix: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    import csv
+
+    rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
+
+    def one(r: dict) -> dict[str, Any]:
+        def num(key: str) -> float:
+            v = r.get(key) or "0"
+            return float(v) if v != "N/A" else 0.0
+
+        return {
+            "name": r["Name"],
+            "method": r["Type"],
+            "requests": int(num("Request Count")),
+            "failures": int(num("Failure Count")),
+            "p50_ms": num("50%"),
+            "p95_ms": num("95%"),
+            "p99_ms": num("99%"),
+            "max_ms": num("Max Response Time"),
+            "rps": num("Requests/s"),
+        }
+
+    total = next(one(r) for r in rows if r["Name"] == "Aggregated")
+    return total, [one(r) for r in rows if r["Name"] != "Aggregated"]
+
+
+def section_load(clients: int, users: int, seconds: int, workers: int) -> dict[str, Any]:
+    """Locust against gunicorn on a throwaway PostgreSQL; then the rows counted."""
+    import importlib.util
+
+    # Only looked for, never imported here: importing locust patches this process with
+    # gevent, whose SIGCHLD handler would reap the children that run_measured waits for.
+    for module in ("locust", "psutil", "psycopg"):
+        if importlib.util.find_spec(module) is None:
+            return {"status": "skipped", "reason": f"not installed: {module}"}
+    tmp = Path(tempfile.mkdtemp(prefix="hh-bench-load-"))
+    server = None
+    try:
+        url = _fresh_database(_pg("start"), "hh_load")
+        env = _child_env()
+        for k in [k for k in env if k.startswith("HH_")]:
+            env.pop(k)
+        env.update(
+            DATABASE_URL=url,
+            DJANGO_SETTINGS_MODULE="hiddenharm.web.settings",
+            HH_DATA_DIR=str(tmp),
+            HH_SECRET_KEY="load-" + os.urandom(24).hex(),
+            HH_ALLOWED_HOSTS="127.0.0.1",
+            HH_SECURE_COOKIES="0",  # plain HTTP on loopback: no TLS proxy in front here
+            HH_LOG_LEVEL="ERROR",
+            HH_API_RATE="100000/min",  # the scenario's tokens are shared by many users
+        )
+        people = tmp / "people.json"
+        print(f"  load: setting up {clients:,} clients on PostgreSQL", flush=True)
+        setup = _load_step("setup", {"clients": clients, "people": str(people)}, env, 3600)
+        before = setup["counts"]
+        port = 18000 + os.getpid() % 1000
+        base = f"http://127.0.0.1:{port}"
+        serve_log = OUT / "load-gunicorn.log"
+        with open(serve_log, "w") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "hiddenharm.cli", "serve"]
+                + ["--workers", str(workers), "--port", str(port)],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=log,
+            )
+        _wait_up(base, server, serve_log)
+        import psutil
+
+        cpu0 = psutil.cpu_times()
+        server_cpu0, pg_cpu0 = _tree_cpu(server.pid), _postgres_cpu()
+        prefix = tmp / "locust"
+        writes_file = tmp / "writes.json"
+        print(f"  load: {users} users for {seconds} s against {base}", flush=True)
+        locust_run = run_measured(
+            [sys.executable, "-m", "locust", "-f", str(BENCH / "locustfile.py")]
+            + ["--headless", "-u", str(users), "-r", "10", "-t", f"{seconds}s"]
+            + ["--host", base, "--csv", str(prefix), "--only-summary", "--stop-timeout", "20"],
+            OUT / "load-locust.log",
+            timeout=seconds + 300,
+            env={
+                **env,
+                "HH_LOAD_PEOPLE": str(people),
+                "HH_LOAD_WRITES": str(writes_file),
+                "HH_LOAD_USERS": str(users),
+            },
+        )
+        cpu1 = psutil.cpu_times()
+        server_cpu = _tree_cpu(server.pid) - server_cpu0
+        pg_cpu = _postgres_cpu() - pg_cpu0
+        total, endpoints = _locust_stats(prefix)
+        outcome = json.loads(writes_file.read_text())
+        after = _load_step("count", {}, env, 600)
+    except Exception as exc:  # the figures of the other sections must still be written
+        import traceback
+
+        traceback.print_exc()
+        return {"status": "failed", "reason": f"{type(exc).__name__}: {str(exc)[:600]}"}
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        try:
+            _pg("stop")
+        except Exception:
+            pass
+        shutil.rmtree(tmp, ignore_errors=True)
+    machine_cpu = sum(
+        getattr(cpu1, f) - getattr(cpu0, f) for f in ("user", "system", "nice", "irq", "softirq")
+    )
+    checks = []
+    for kind in ("review", "child", "acknowledge", "decide", "submission"):
+        written = outcome["writes"].get(kind, 0)
+        rows = after[kind] - before[kind]
+        checks.append({"kind": kind, "succeeded": written, "rows_added": rows})
+    written = outcome["writes"].get("child", 0)
+    rows = after["child_status"] - before["child_status"]
+    checks.append({"kind": "child_status", "succeeded": written, "rows_added": rows})
+    counted_ok = all(c["succeeded"] == c["rows_added"] for c in checks) and not (
+        after["duplicate_reviews"] or after["duplicate_children"]
+    )
+    p95_ok = total["p95_ms"] < LOAD_P95_MAX_MS
+    note = (
+        f"{users} users, {seconds} s, {workers} gunicorn workers (sync), Locust, gunicorn and "
+        f"PostgreSQL on the same {os.cpu_count()} cores"
+    )
+    rows_out = [
+        _row(
+            f"load {setup['clients']:,} clients into PostgreSQL (set-based)",
+            setup["load_seconds"],
+            "s",
+            note=f"validated synthetic area, bulk_create per table; setup in all "
+            f"{setup['wall_seconds']:.0f} s (migrate, staff, {setup['inbox']} referrals sent)",
+        ),
+        _row(
+            "all requests: p50 / p95 / p99",
+            [total["p50_ms"], total["p95_ms"], total["p99_ms"]],
+            "ms",
+            f"p95 < {LOAD_P95_MAX_MS:.0f} ms",
+            p95_ok,
+            note=note,
+        ),
+        _row(
+            "errors (failed requests)",
+            total["failures"],
+            "",
+            "0",
+            total["failures"] == 0,
+            note=f"of {total['requests']:,} requests",
+        ),
+        _row("requests per second", total["rps"], "", note=f"max {total['max_ms']:,.0f} ms"),
+        _row(
+            "writes that succeeded = rows added; no duplicates",
+            sum(c["succeeded"] for c in checks if c["kind"] != "child_status"),
+            "",
+            "equal, 0 duplicates",
+            counted_ok,
+            note="; ".join(f"{c['kind']} {c['succeeded']}/{c['rows_added']}" for c in checks)
+            + f"; duplicate reviews {after['duplicate_reviews']}, "
+            f"children {after['duplicate_children']}",
+        ),
+        _row(
+            "CPU seconds during the run: gunicorn / PostgreSQL / Locust / whole machine",
+            [server_cpu, pg_cpu, locust_run["cpu_seconds"], machine_cpu],
+            "s",
+            note=f"in {locust_run['wall_seconds']:.0f} s wall on {os.cpu_count()} cores; "
+            "gunicorn's living processes only (a recycled worker's CPU is in the machine's)",
+        ),
+    ]
+    return {
+        "status": "ok",
+        "rows": rows_out,
+        "total": total,
+        "endpoints": endpoints,
+        "writes": outcome,
+        "before": before,
+        "after": after,
+        "checks": checks,
+        "setup": setup,
+        "users": users,
+        "seconds": seconds,
+        "workers": workers,
+        "cpu": {
+            "gunicorn": server_cpu,
+            "postgres": pg_cpu,
+            "locust": locust_run["cpu_seconds"],
+            "machine": machine_cpu,
+            "wall": locust_run["wall_seconds"],
+        },
+        "load_before": locust_run["load_before"],
+    }
+
+
 # --- output -----------------------------------------------------------------------------
 
 
@@ -681,6 +972,7 @@ def write_results(res: dict[str, Any], md_path: Path, json_path: Path) -> None:
                 f"{r['target']} | {verdict} | {r['note']} |"
             )
     lines += _agreement_md(res)
+    lines += _load_md(res)
     lines += ["", "## Notes", ""] + [f"- {n}" for n in res["notes"]]
     md_path.write_text("\n".join(lines) + "\n")
 
@@ -758,6 +1050,61 @@ def _agreement_md(res: dict[str, Any]) -> list[str]:
     return out
 
 
+def _load_md(res: dict[str, Any]) -> list[str]:
+    """The load test's section: how it was run, and every endpoint's figures."""
+    sec = res["sections"].get("load") or {}
+    if sec.get("status") != "ok":
+        return []
+    t, cpu = sec["total"], sec["cpu"]
+    out = [
+        "",
+        "## Load: 100 users against gunicorn on PostgreSQL",
+        "",
+        f"`bench/run.py --only load` ({sec.get('when', '')}): a throwaway PostgreSQL "
+        f"(scripts/pg.sh, port {LOAD_PG_PORT}) with {sec['setup']['clients']:,} clients "
+        f"loaded set-based; `hiddenharm serve --workers {sec['workers']}` on loopback; Locust "
+        f"headless, {sec['users']} users (10 started a second) for {sec['seconds']} s "
+        "(`bench/locustfile.py`: keyworkers on worklists, records, searches, recording "
+        "reviews and children, five of them signing in; managers on worklists, caseloads "
+        "and figures; children's social care acknowledging referrals on the web and "
+        "acknowledging and deciding them through the API; a monitoring unit posting "
+        "submissions). Then the rows were counted against the writes that succeeded.",
+        "",
+        f"**All requests: p50 {t['p50_ms']:,.0f} ms, p95 {t['p95_ms']:,.0f} ms, p99 "
+        f"{t['p99_ms']:,.0f} ms; {t['requests']:,} requests, {t['failures']} errors, "
+        f"{t['rps']:.1f} requests/s.**",
+        "",
+        f"The machine has {res['machine']['cores']} cores for Locust, gunicorn and PostgreSQL "
+        f"together: CPU seconds in the {cpu['wall']:.0f} s run: gunicorn {cpu['gunicorn']:.0f}, "
+        f"PostgreSQL {cpu['postgres']:.0f}, Locust {cpu['locust']:.0f}, the whole machine "
+        f"{cpu['machine']:.0f} (of {cpu['wall'] * res['machine']['cores']:.0f} available; "
+        f"1-minute load average {sec.get('load_before', 0):.1f} before the run).",
+        "",
+        "| writes | succeeded | rows added |",
+        "| --- | ---: | ---: |",
+    ]
+    out += [f"| {c['kind']} | {c['succeeded']:,} | {c['rows_added']:,} |" for c in sec["checks"]]
+    refused = sec["writes"].get("refused") or {}
+    if refused:
+        out += [
+            "",
+            "Refusals the application is right to make (not errors): "
+            + "; ".join(f"{k}: {v}" for k, v in sorted(refused.items()))
+            + ".",
+        ]
+    out += [
+        "",
+        "| request | n | errors | p50 ms | p95 ms | p99 ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for e in sorted(sec["endpoints"], key=lambda e: -e["p95_ms"]):
+        out.append(
+            f"| {e['method']} {e['name']} | {e['requests']:,} | {e['failures']} | "
+            f"{e['p50_ms']:,.0f} | {e['p95_ms']:,.0f} | {e['p99_ms']:,.0f} | {e['max_ms']:,.0f} |"
+        )
+    return out
+
+
 DIFF_EXPLAINED = (
     "The pandas baseline is the straightforward reading of each rule, not a second "
     "implementation of every precise reading of the spec; see the notes for its known "
@@ -778,6 +1125,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--clients", type=int, default=100_000, help="web: clients in the database")
     ap.add_argument("--requests", type=int, default=20, help="web: timed requests per page")
+    ap.add_argument("--users", type=int, default=100, help="load: concurrent Locust users")
+    ap.add_argument("--seconds", type=int, default=150, help="load: length of the run")
+    ap.add_argument("--workers", type=int, default=4, help="load: gunicorn workers")
+    ap.add_argument(
+        "--load-clients", type=int, default=0, help="load: clients (default: --clients)"
+    )
     ap.add_argument(
         "--as-of",
         default=AS_OF.isoformat(),
@@ -815,7 +1168,7 @@ def main(argv: list[str] | None = None) -> int:
         "sections": dict(previous.get("sections", {})),
     }
     load0 = os.getloadavg()
-    if set(only) - {"web"}:
+    if set(only) - {"web", "load"}:
         print(f"data: {episodes:,} episodes", flush=True)
         data = ensure_data(episodes)
     else:  # the web part makes its own data; keep the record of the submission's
@@ -838,6 +1191,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         if name == "web":
             sec = section_web(clients, opts.requests)
+        elif name == "load":
+            sec = section_load(opts.load_clients or clients, opts.users, opts.seconds, opts.workers)
         elif not data.get("ok"):
             sec = {"status": "skipped", "reason": _failed(data) or "no data"}
         elif name == "extract":
@@ -849,6 +1204,7 @@ def main(argv: list[str] | None = None) -> int:
             sec = section_reports(data, opts.as_of, scan.get("load_cpu_seconds"))
         sec["when"] = when
         res["sections"][name] = sec
+        res.setdefault("ran", []).append(name)
         print(
             f"  {name}: {sec['status']} ({time.perf_counter() - t0:.1f} s)"
             + (f": {sec['reason']}" if sec.get("reason") else ""),
@@ -861,7 +1217,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write(res: dict[str, Any], load0: float, md_path: Path, json_path: Path) -> None:
-    """Write both result files (after every section, so a long run can be read as it goes)."""
+    """Write both result files (after every section, so a long run can be read as it goes).
+
+    Sections this run did not measure are taken from the file as it is now, so that two
+    runs of different sections (`--only`) at the same time do not undo each other."""
+    try:
+        on_disk = json.loads(json_path.read_text()) if json_path.exists() else {}
+    except ValueError:
+        on_disk = {}
+    if on_disk.get("episodes") == res["episodes"]:
+        for name, sec in (on_disk.get("sections") or {}).items():
+            if name not in res.get("ran", ()):
+                res["sections"][name] = sec
     loads = [load0] + [t.get("load_before", 0) for s in res["sections"].values() for t in _tasks(s)]
     res["max_load_before_task"] = max(loads)
     res["shared_note"] = (
