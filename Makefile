@@ -70,10 +70,11 @@ test: install system
 test-sqlite:
 	$(PYTEST) -n 2 --dist loadgroup -q
 
-# The database-touching tests again, on a throwaway PostgreSQL.
+# The database-touching tests again, on a throwaway PostgreSQL. The browser tests drive the
+# same views as the tests without a browser, so they run once, on SQLite (the suite's time).
 test-postgres:
 	@url=$$(scripts/pg.sh start) && trap 'scripts/pg.sh stop' EXIT && \
-	  DATABASE_URL=$$url $(PYTEST) -q -n 2 -p no:randomly src/hiddenharm/web src/hiddenharm/accounts src/hiddenharm/cases src/hiddenharm/audit src/hiddenharm/safeguarding src/hiddenharm/partnership src/hiddenharm/api
+	  DATABASE_URL=$$url $(PYTEST) -q -n 2 -p no:randomly -m "not browser" src/hiddenharm/web src/hiddenharm/accounts src/hiddenharm/cases src/hiddenharm/audit src/hiddenharm/safeguarding src/hiddenharm/partnership src/hiddenharm/api
 
 bench: install
 	$(PY) bench/run.py
