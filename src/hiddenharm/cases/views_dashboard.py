@@ -38,12 +38,14 @@ def dashboard(request):
     publish = profile.role == Role.COMMISSIONER
     teams = [] if publish else list(profile.organisation.teams.order_by("name", "pk"))
     tables, trends, problems, computed_at, cached, stale = [], [], {}, None, False, False
+    refresh_after = None
     if providers:
         shown = figures.dashboard(providers, teams, start, end, publish=publish, as_of=today)
         tables, problems = shown["tables"], shown["problems"]
         trends = shown.get("trends", [])
         computed_at, cached = shown["computed_at"], shown["cached"]
         stale = shown.get("stale", False)
+        refresh_after = shown.get("refresh_after")
     for t in trends:
         t["chart"] = figures.trend_chart(t)
     # Managers and data leads follow each count to their own service's records behind it.
@@ -73,6 +75,7 @@ def dashboard(request):
             "computed_at": computed_at,
             "cached": cached,
             "stale": stale,
+            "refresh_after": refresh_after,
             "form": period_form,
             "problem_words": problem_words,
         },

@@ -148,3 +148,31 @@ def test_it_suppresses_the_partnership_dashboards_figures_alike(as_persona, worl
     assert _cells(html, "Provider B (AGB2): alcohol treatment")[0] == "– (* of 1)"
     assert ">Provider A (AGA1)</th>" not in html
     assert 'id="published-note"' in html
+
+
+def test_it_shows_recent_stale_figures_without_working_them_out_again(
+    as_persona, world, settings, monkeypatch
+):
+    """A served application (BACKGROUND) with HH_FIGURES_MIN_AGE: figures younger than that
+    are shown, marked stale with the time they will be worked out again, and no thread is
+    started; older ones start one (found by the load test: every record saved started a
+    computation of a whole service's figures in every worker)."""
+    from hiddenharm.cases.models import FigureCache
+
+    settings.HH_FIGURES_REFRESH = "BACKGROUND"
+    settings.HH_FIGURES_MIN_AGE = 120
+    queued = []
+    monkeypatch.setattr(figures, "start_refresh", queued.append)
+    http = as_persona("manager")
+    http.get(reverse("cases:dashboard"), PERIOD)  # computed and cached
+    _episode(world.provider, "N1", "HEROIN", recorded=False)  # a record changes
+    young = http.get(reverse("cases:dashboard"), PERIOD)
+    assert young.context["stale"] and young.context["refresh_after"] is not None
+    assert b'id="figures-stale"' in young.content and b"only from" in young.content
+    assert queued == []
+    FigureCache.objects.update(computed_at=timezone.now() - dt.timedelta(seconds=121))
+    old = http.get(reverse("cases:dashboard"), PERIOD)
+    assert old.context["stale"] and old.context["refresh_after"] is None
+    assert len(queued) == 1
+    queued[0]()  # the background work (it also lets the scope be refreshed again later)
+    assert not http.get(reverse("cases:dashboard"), PERIOD).context["stale"]
