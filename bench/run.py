@@ -689,6 +689,24 @@ def _locust_stats(prefix: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return total, [one(r) for r in rows if r["Name"] != "Aggregated"]
 
 
+def _server_times(log: Path) -> dict[str, Any]:
+    """Time inside gunicorn (the access lines' `ms`: from the first middleware to the
+    response), against the time Locust waited, which adds the queue for a free worker."""
+    ms = []
+    for line in log.read_text().splitlines():
+        if '"hiddenharm.access"' in line:
+            try:
+                ms.append(float(json.loads(line)["ms"]))
+            except (ValueError, KeyError):
+                pass
+    ms.sort()
+
+    def q(p: float) -> float:
+        return ms[max(0, int(round(p * len(ms))) - 1)] if ms else 0.0
+
+    return {"n": len(ms), "p50_ms": q(0.5), "p95_ms": q(0.95), "p99_ms": q(0.99)}
+
+
 def section_load(clients: int, users: int, seconds: int, workers: int) -> dict[str, Any]:
     """Locust against gunicorn on a throwaway PostgreSQL; then the rows counted."""
     import importlib.util
@@ -712,7 +730,7 @@ def section_load(clients: int, users: int, seconds: int, workers: int) -> dict[s
             HH_SECRET_KEY="load-" + os.urandom(24).hex(),
             HH_ALLOWED_HOSTS="127.0.0.1",
             HH_SECURE_COOKIES="0",  # plain HTTP on loopback: no TLS proxy in front here
-            HH_LOG_LEVEL="ERROR",
+            HH_LOG_LEVEL="INFO",  # one access line per request, with its time in the server
             HH_API_RATE="100000/min",  # the scenario's tokens are shared by many users
         )
         people = tmp / "people.json"
@@ -758,6 +776,7 @@ def section_load(clients: int, users: int, seconds: int, workers: int) -> dict[s
         total, endpoints = _locust_stats(prefix)
         outcome = json.loads(writes_file.read_text())
         after = _load_step("count", {}, env, 600)
+        inside = _server_times(serve_log)
     except Exception as exc:  # the figures of the other sections must still be written
         import traceback
 
@@ -820,6 +839,13 @@ def section_load(clients: int, users: int, seconds: int, workers: int) -> dict[s
         ),
         _row("requests per second", total["rps"], "", note=f"max {total['max_ms']:,.0f} ms"),
         _row(
+            "time inside gunicorn (no queue): p50 / p95 / p99",
+            [inside["p50_ms"], inside["p95_ms"], inside["p99_ms"]],
+            "ms",
+            note=f"{inside['n']:,} requests, from the access log; the difference from the "
+            "figures above is the wait for a free worker (and for the CPU)",
+        ),
+        _row(
             "writes that succeeded = rows added; no duplicates",
             sum(c["succeeded"] for c in checks if c["kind"] != "child_status"),
             "",
@@ -841,6 +867,7 @@ def section_load(clients: int, users: int, seconds: int, workers: int) -> dict[s
         "status": "ok",
         "rows": rows_out,
         "total": total,
+        "inside": inside,
         "endpoints": endpoints,
         "writes": outcome,
         "before": before,
@@ -1055,7 +1082,7 @@ def _load_md(res: dict[str, Any]) -> list[str]:
     sec = res["sections"].get("load") or {}
     if sec.get("status") != "ok":
         return []
-    t, cpu = sec["total"], sec["cpu"]
+    t, cpu, inside = sec["total"], sec["cpu"], sec.get("inside") or {}
     out = [
         "",
         "## Load: 100 users against gunicorn on PostgreSQL",
@@ -1072,7 +1099,9 @@ def _load_md(res: dict[str, Any]) -> list[str]:
         "",
         f"**All requests: p50 {t['p50_ms']:,.0f} ms, p95 {t['p95_ms']:,.0f} ms, p99 "
         f"{t['p99_ms']:,.0f} ms; {t['requests']:,} requests, {t['failures']} errors, "
-        f"{t['rps']:.1f} requests/s.**",
+        f"{t['rps']:.1f} requests/s.** Inside gunicorn (the access log, without the wait "
+        f"for a free worker): p50 {inside.get('p50_ms', 0):,.0f} ms, p95 "
+        f"{inside.get('p95_ms', 0):,.0f} ms, p99 {inside.get('p99_ms', 0):,.0f} ms.",
         "",
         f"The machine has {res['machine']['cores']} cores for Locust, gunicorn and PostgreSQL "
         f"together: CPU seconds in the {cpu['wall']:.0f} s run: gunicorn {cpu['gunicorn']:.0f}, "
