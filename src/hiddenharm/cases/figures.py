@@ -349,7 +349,7 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
 
 def _fresh_enough(computed_at) -> bool:
     """Whether stale figures are recent enough to show without working them out again: a
-    served application (BACKGROUND) with HH_FIGURES_MIN_AGE seconds (`serve`: 120) works a
+    served application (BACKGROUND) with HH_FIGURES_MIN_AGE seconds (`serve`: 300) works a
     scope out at most that often, so that a busy service's every record saved does not
     start a computation of its whole figures in every worker (found by the load test)."""
     if settings.HH_FIGURES_REFRESH != "BACKGROUND" or not settings.HH_FIGURES_MIN_AGE:

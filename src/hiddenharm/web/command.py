@@ -20,7 +20,7 @@ def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hiddenharm.web.settings")
     # A served application shows the last figures while new ones are worked out.
     os.environ.setdefault("HH_FIGURES_REFRESH", "BACKGROUND")
-    os.environ.setdefault("HH_FIGURES_MIN_AGE", "120")  # at most every 2 minutes per scope
+    os.environ.setdefault("HH_FIGURES_MIN_AGE", "300")  # at most every 5 minutes per scope
     import django
 
     django.setup()

@@ -182,7 +182,7 @@ HH_MAX_UPLOAD_BYTES = env_int("HH_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 HH_BREAK_GLASS_HOURS = env_int("HH_BREAK_GLASS_HOURS", 8)
 HH_FIGURES_REFRESH = env_choice("HH_FIGURES_REFRESH", ("INLINE", "BACKGROUND"), "INLINE")
 # With BACKGROUND: stale figures younger than this (seconds) are shown, dated, without being
-# worked out again (`hiddenharm serve`: 120; 0: worked out after every change).
+# worked out again (`hiddenharm serve`: 300; 0: worked out after every change).
 HH_FIGURES_MIN_AGE = env_int("HH_FIGURES_MIN_AGE", 0)
 # A zip's limits, read from its directory before anything is inflated, then enforced on
 # the inflated stream: entries, total uncompressed bytes, and the ratio of one entry.
