@@ -62,6 +62,29 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
+@pytest.fixture
+def new_page(browser, live_server, transactional_db, world):
+    """new_page(username=None, timeout=10_000) -> a page in a browser context of its own (no
+    cookies), watched (`page.watch`), signed in as that person when one is named."""
+    contexts = []
+
+    def make(username: str | None = None, timeout: int = 10_000):
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT)
+        context.set_default_timeout(timeout)
+        contexts.append(context)
+        page = context.new_page()
+        page.watch = Watch()
+        page.watch.attach(page)
+        if username:
+            page.goto("/sign-in/")
+            sign_in(page, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def _aborted_favicon(request) -> bool:
     # Chromium fetches the favicon on its own after the page has loaded, and cancels that
     # fetch (net::ERR_ABORTED) when the test moves to the next page first. The icon is there

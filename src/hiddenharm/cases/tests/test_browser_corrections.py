@@ -13,35 +13,12 @@ from django.test import RequestFactory
 
 from hiddenharm.cases import services
 from hiddenharm.cases.models import Client, HiddenHarmRecord
-from hiddenharm.cases.tests.browser import Shots, Watch, fill_date, sign_in
+from hiddenharm.cases.tests.browser import Shots, fill_date
 
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture
-def new_page(browser, live_server, transactional_db, world):
-    """new_page(username) -> a page signed in as that person, in a context of its own."""
-    contexts = []
-
-    def make(username: str):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.watch = Watch()
-        page.watch.attach(page)
-        page.goto("/sign-in/")
-        sign_in(page, username)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _wrong_review(world) -> HiddenHarmRecord:

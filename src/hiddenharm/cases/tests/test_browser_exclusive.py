@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from hiddenharm.cases.tests.browser import Shots, Watch, sign_in
+from hiddenharm.cases.tests.browser import Shots
 
 pytestmark = pytest.mark.browser
 
@@ -15,16 +15,8 @@ expect.set_options(timeout=10_000)
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, world):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.watch = Watch()
-    page.watch.attach(page)
-    page.goto("/sign-in/")
-    sign_in(page, "kw")
-    yield page
-    context.close()
+def page(new_page):
+    return new_page("kw")
 
 
 def test_it_unticks_the_other_answers_when_none_is_ticked(page, world):

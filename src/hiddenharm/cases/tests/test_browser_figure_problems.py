@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from hiddenharm.cases.tests.browser import Shots, Watch, sign_in
+from hiddenharm.cases.tests.browser import Shots
 from hiddenharm.cases.tests.test_figure_problems import _client_with_hw102
 
 pytestmark = pytest.mark.browser
@@ -15,32 +15,10 @@ expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=20_000)
 
 
-@pytest.fixture
-def new_page(browser, live_server, transactional_db, world):
-    contexts = []
-
-    def make(username: str):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.watch = Watch()
-        page.watch.attach(page)
-        page.goto("/sign-in/")
-        sign_in(page, username)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def test_it_takes_a_data_lead_and_a_manager_from_a_count_to_the_records(new_page, world):
     _client_with_hw102(world.provider, "C0100", "E0100", review=True)
     _client_with_hw102(world.other_provider, "C0900", "E0900")
-    page = new_page("dl")
+    page = new_page("dl", timeout=20_000)
     shot = Shots(page, "figure-problems")
     page.goto("/clients/figures/?from_0=1&from_1=4&from_2=2024&to_0=31&to_1=3&to_2=2025")
     link = page.locator("#problem-HW102")
@@ -57,7 +35,7 @@ def test_it_takes_a_data_lead_and_a_manager_from_a_count_to_the_records(new_page
     shot("records-with-the-problem-data-lead")
     page.watch.assert_clean()
 
-    manager = new_page("mgr")
+    manager = new_page("mgr", timeout=20_000)
     shot = Shots(manager, "figure-problems-manager")
     manager.goto("/clients/figures/problems/?code=HW102")
     shot("records-with-the-problem-manager")

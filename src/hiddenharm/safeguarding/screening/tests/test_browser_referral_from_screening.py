@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from hiddenharm.cases.tests.browser import Shots, Watch, sign_in
+from hiddenharm.cases.tests.browser import Shots
 from hiddenharm.safeguarding.models import Referral
 from hiddenharm.safeguarding.screening import services
 from hiddenharm.safeguarding.screening.demo import CALM
@@ -18,16 +18,8 @@ expect.set_options(timeout=10_000)
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, world):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.watch = Watch()
-    page.watch.attach(page)
-    page.goto("/sign-in/")
-    sign_in(page, "kw")
-    yield page
-    context.close()
+def page(new_page):
+    return new_page("kw")
 
 
 def test_a_keyworker_refers_from_a_screening_with_the_form_filled_in(page, world):
