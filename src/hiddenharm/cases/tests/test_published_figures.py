@@ -176,3 +176,21 @@ def test_it_shows_recent_stale_figures_without_working_them_out_again(
     assert len(queued) == 1
     queued[0]()  # the background work (it also lets the scope be refreshed again later)
     assert not http.get(reverse("cases:dashboard"), PERIOD).context["stale"]
+
+
+def test_it_stores_the_charts_with_the_figures(as_persona, world, monkeypatch):
+    """The charts are drawn once, when the figures are worked out, and served from the cache
+    by every worker (drawing them on each view was most of its time under load)."""
+    http = as_persona("manager")
+    first = http.get(reverse("cases:dashboard"), PERIOD)
+    assert not first.context["cached"] and b"<svg" in first.content
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a cached view drew a chart")
+
+    monkeypatch.setattr(figures, "trend_chart", no_drawing)
+    again = http.get(reverse("cases:dashboard"), PERIOD)
+    assert again.context["cached"] and b"<svg" in again.content
+    assert [t["chart"] for t in again.context["trends"]] == [
+        t["chart"] for t in first.context["trends"]
+    ]
