@@ -35,6 +35,7 @@ from hiddenharm.measures.schema import (
 
 _RANK_BITS = 1099511627776  # 2**40: room for the episode rank below the date and review bit
 _DOB_SPAN = 1048576  # 2**20 days: more than 0001-01-01 to 9999-12-31
+_NO_YEAR = 2147483647  # a blank CHILDYOB: after any year, so its age band is unknown
 
 # --- load: once per submission --------------------------------------------------------------
 
@@ -188,17 +189,25 @@ LEFT JOIN (
 """
 
 # The children counted at TO: each AGNCY + CLIENTID + CHILDREF once, as its latest row on or
-# before TO, under the first (smallest iid) individual in treatment its CLIENTID maps to.
-PERIOD_CHILDREN = """
+# before TO (ties: the later line), under the first (smallest iid) individual in treatment its
+# CLIENTID maps to. "Latest, then the later line" is one BIGINT key (days since 0001-01-01,
+# then the line in the low 40 bits), so ARG_MAX picks the row without a window; every value
+# taken is made non-null first (a CHILDYOB left blank becomes one after any year: 'unknown').
+PERIOD_CHILDREN = f"""
 CREATE OR REPLACE TEMP TABLE kids AS
 WITH latest AS (
     SELECT
-        AGNCY, CLIENTID, CHILDYOB, WHEREABT, CSCSTAT,
-        ROW_NUMBER() OVER (
-            PARTITION BY AGNCY, CLIENTID, CHILDREF ORDER BY RECDATE DESC, line DESC
-        ) AS rn
-    FROM ch
-    WHERE RECDATE <= $to
+        AGNCY, CLIENTID,
+        ARG_MAX(COALESCE(CHILDYOB, {_NO_YEAR}), ckey) AS CHILDYOB,
+        ARG_MAX(COALESCE(WHEREABT, 'missing'), ckey) AS WHEREABT,
+        ARG_MAX(COALESCE(CSCSTAT, 'missing'), ckey) AS CSCSTAT
+    FROM (
+        SELECT AGNCY, CLIENTID, CHILDREF, CHILDYOB, WHEREABT, CSCSTAT,
+               DATE_DIFF('day', DATE '0001-01-01', RECDATE) * {_RANK_BITS} + line AS ckey
+        FROM ch
+        WHERE RECDATE <= $to
+    ) c
+    GROUP BY AGNCY, CLIENTID, CHILDREF
 ),
 parent AS (
     SELECT @by_la(c)c.AGNCY, c.CLIENTID, MIN(c.iid) AS iid
@@ -209,18 +218,17 @@ parent AS (
 SELECT
     @by_la(p)p.iid,
     CASE
-        WHEN l.CHILDYOB IS NULL OR l.CHILDYOB > $year THEN 'unknown'
+        WHEN l.CHILDYOB > $year THEN 'unknown'
         WHEN $year - l.CHILDYOB <= 4 THEN '0-4'
         WHEN $year - l.CHILDYOB <= 10 THEN '5-10'
         WHEN $year - l.CHILDYOB <= 15 THEN '11-15'
         WHEN $year - l.CHILDYOB <= 17 THEN '16-17'
         ELSE '18+'
     END AS age_band,
-    COALESCE(l.WHEREABT, 'missing') AS WHEREABT,
-    COALESCE(l.CSCSTAT, 'missing') AS CSCSTAT
+    l.WHEREABT,
+    l.CSCSTAT
 FROM latest l
 JOIN parent p ON p.AGNCY = l.AGNCY AND p.CLIENTID = l.CLIENTID
-WHERE l.rn = 1
 """
 
 
