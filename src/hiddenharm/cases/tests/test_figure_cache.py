@@ -18,6 +18,7 @@ from hiddenharm.cases.models import (
     FigureCache,
     HiddenHarmRecord,
 )
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.django_db
 PERIOD = {"from": "2024-04-01", "to": "2025-03-31"}
@@ -40,16 +41,7 @@ def _version(provider) -> int:
 
 
 def _new_client(provider, ref, team=None):
-    return Client.objects.create(
-        provider=provider,
-        team=team,
-        client_ref=ref,
-        first_initial="X",
-        surname_initial="Y",
-        dob=dt.date(1990, 5, 1),
-        sex="M",
-        la=provider.la_code,
-    )
+    return new_client(provider, ref, team=team)
 
 
 def _new_episode(client, ref):

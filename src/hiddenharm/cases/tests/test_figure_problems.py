@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from hiddenharm.audit.models import AuditEvent
 from hiddenharm.cases.models import Client, Episode, HiddenHarmRecord
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +17,7 @@ PERIOD = {"from": "2024-04-01", "to": "2025-03-31"}
 def _client_with_hw102(provider, client_ref, episode_ref, *, review=False):
     """A client not living with their own children (PRNTSTAT 13) yet with 2 children in the
     household at the start of treatment: warning HW102 on the episode (and on a review)."""
-    client = Client.objects.create(
-        provider=provider,
-        client_ref=client_ref,
-        first_initial="X",
-        surname_initial="Y",
-        dob=dt.date(1980, 1, 1),
-        sex="M",
-        la=provider.la_code,
-    )
+    client = new_client(provider, client_ref, dob=dt.date(1980, 1, 1))
     episode = Episode.objects.create(
         client=client,
         provider=provider,

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiddenharm.cases import figures
-from hiddenharm.cases.models import Client, Episode, HiddenHarmRecord
+from hiddenharm.cases.models import Episode, HiddenHarmRecord
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.django_db
 PERIOD = {"from": "2024-04-01", "to": "2025-03-31"}
@@ -18,15 +19,7 @@ START, END = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
 
 
 def _episode(provider, ref, drug, recorded, start=dt.date(2024, 9, 10)):
-    client = Client.objects.create(
-        provider=provider,
-        client_ref=ref,
-        first_initial="X",
-        surname_initial="Y",
-        dob=dt.date(1990, 5, 1),
-        sex="M",
-        la=provider.la_code,
-    )
+    client = new_client(provider, ref)
     episode = Episode.objects.create(
         client=client,
         provider=provider,
