@@ -22,7 +22,7 @@ _QUERY = re.compile(r"\?\S*")
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 # Extra fields a log call may carry into the JSON line (ids, codes and numbers only).
-EXTRA_FIELDS = ("method", "path", "status", "ms", "user_id")
+EXTRA_FIELDS = ("method", "path", "status", "ms", "cpu_ms", "user_id")
 
 
 class StripRequestFilter(logging.Filter):

@@ -183,6 +183,7 @@ def test_it_logs_a_refused_request_as_one_json_line(as_persona, world, caplog):
     assert len(handler_lines) == 1, handler_lines
     line = json.loads(handler_lines[0])
     assert line["status"] == 403 and line["path"] == url and line["request_id"]
+    assert line["cpu_ms"] >= 0 and line["ms"] > 0  # the worker's CPU time and the wall time
     assert "\n" not in handler_lines[0] and "Traceback" not in handler_lines[0]
     assert "secret" not in handler_lines[0]
 
