@@ -12,15 +12,11 @@ register = template.Library()
 
 @register.inclusion_tag("screening/_panel.html")
 def screening_panel(client, can_write):
-    from hiddenharm.cases.models import Client
-
-    today = timezone.localdate()
-    due = services.due_screening(Client.objects.filter(pk=client.pk), today).first()
     return {
         "client": client,
         "can_write": can_write,
         "screenings": list(services.screenings_of(client)[:5]),
-        "due_since": due.due_since if due is not None else None,
+        "due_since": services.due_since(client, timezone.localdate()),
     }
 
 
@@ -35,5 +31,5 @@ def screening_due_home(user):
         return {"show": False}
     scope = next(iter(access.worklist_scopes(user)))
     clients = access.worklist_clients(user, scope)
-    due = services.due_screening(clients, timezone.localdate()).count()
+    due = services.due_count(clients, timezone.localdate())
     return {"show": True, "scope": scope, "due": due}

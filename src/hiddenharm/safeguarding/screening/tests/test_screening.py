@@ -126,7 +126,14 @@ def test_an_old_screening_keeps_its_meaning_after_a_new_version(world, django_us
 
 
 def due_refs(today=TODAY):
-    return [c.client_ref for c in services.due_screening(Client.objects.all(), today)]
+    """The clients due, by due_screening; every test of who is due also checks that the
+    home page's count and the record's panel (due_count, due_since) say the same."""
+    due = list(services.due_screening(Client.objects.all(), today))
+    assert services.due_count(Client.objects.all(), today) == len(due)
+    since = {c.pk: c.due_since for c in due}
+    for c in Client.objects.all():
+        assert services.due_since(c, today) == since.get(c.pk)
+    return [c.client_ref for c in due]
 
 
 def test_a_parent_in_treatment_is_due_until_screened_after_the_start(world):
