@@ -4,9 +4,12 @@ and who may see what are decided there, never here."""
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponse
 from ninja import Router
 from ninja.responses import Status
 
@@ -90,7 +93,10 @@ def referral_list(request, state: str | None = None):
     out = [_svc().referral_json(r) for r in qs]
     with transaction.atomic():
         record(events.ReferralsListed(state=state or "", count=len(out)), request)
-    return {"referrals": out}
+    # referral_json gives the schema's shape already (the single-referral endpoint, validated
+    # by ninja, is tested to give the same items): a whole inbox validated again field by
+    # field was 40% of this call's CPU under load.
+    return HttpResponse(json.dumps({"referrals": out}), content_type="application/json")
 
 
 @router.get("/referrals/{int:referral_id}", response={200: ReferralOut, **PROBLEMS})

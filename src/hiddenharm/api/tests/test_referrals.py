@@ -5,6 +5,7 @@ import pytest
 
 from hiddenharm.accounts.models import Organisation, Role
 from hiddenharm.accounts.testing import LA, make_user
+from hiddenharm.api.schemas import ReferralsOut
 from hiddenharm.api.tests.helpers import assert_problem
 from hiddenharm.audit.models import AuditEvent
 
@@ -158,6 +159,19 @@ def test_it_lists_by_state_oldest_sent_first(api_client, token_for, body):
     assert [r["id"] for r in api_client.get(URL, kw, state="draft").json()["referrals"]] == [ids[1]]
     assert [r["id"] for r in api_client.get(URL, csc).json()["referrals"]] == [ids[2], ids[0]]
     assert AuditEvent.objects.filter(kind="api_referrals_listed").exists()
+
+
+def test_it_lists_each_referral_exactly_as_the_schema_and_the_single_read_give_it(
+    api_client, token_for, body
+):
+    kw = token_for("keyworker")
+    ids = [make(api_client, kw, body)["id"] for _ in range(2)]
+    api_client.post(f"{URL}/{ids[0]}/send", kw)
+    response = api_client.get(URL, kw)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    listed = ReferralsOut.model_validate(response.json()).model_dump()["referrals"]
+    assert listed == response.json()["referrals"]  # nothing missing, added or retyped
+    assert listed == [api_client.get(f"{URL}/{i}", kw).json() for i in ids]
 
 
 def test_it_refuses_a_json_body_over_the_limit_with_413(api_client, token_for, body, settings):
