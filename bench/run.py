@@ -1017,9 +1017,8 @@ def section_national(episodes: int, as_of: str) -> dict[str, Any]:
             }
         run["bytes"] = dest.stat().st_size
         reports[fmt] = run
-    population = json.loads((OUT / "reports" / "national-report.json").read_text()).get(
-        "population", {}
-    )
+    national = json.loads((OUT / "reports" / "national-report.json").read_text())
+    population, report_period = national.get("population", {}), national.get("period", {})
     val = _sum_runs(validations)
     total = _sum_runs(validations + [reports["json"]])
     wall_ratio = total["wall_seconds"] / floor["load_seconds"]
@@ -1101,6 +1100,7 @@ def section_national(episodes: int, as_of: str) -> dict[str, Any]:
         "validations": validations,
         "reports": reports,
         "population": population,
+        "period": report_period,
         "total": total,
     }
 
@@ -1112,54 +1112,52 @@ def _national_md(res: dict[str, Any]) -> list[str]:
     data, total, floor = sec["data"], sec["total"], sec["floor"]
     params = data["key"]["params"]
     gen = data["generate"]
-    pop = sec.get("population") or {}
-    in_treatment = pop.get("in_treatment")
-    return (
-        [
-            "",
-            "## National: ten years of a nation, validated into a warehouse and reported",
-            "",
-            f"`bench/run.py --only national` ({sec.get('when', '')}): `hiddenharm.synth` "
-            f"generate_tables with {json.dumps(params)}, split into one submission per provider "
-            f"({sec['submissions']} folders of CSV files, `bench/national_bench.py`); "
-            f"{data['episodes_rows']:,} episode rows of {data['client_ids']:,} distinct clients "
-            f"(the generator gives most people one episode, some up to four, and has no "
-            "parameter for more: ten years of 3,000,000 episodes are about 300,000 episodes a "
-            "year, the adult treatment population of England in a year"
-            + (
-                f"; the report's period has {in_treatment:,} adults in treatment"
-                if isinstance(in_treatment, int)
-                else ""
-            )
-            + f"). Generated in {gen['wall_seconds']:.0f} s (peak RSS "
-            f"{gen['peak_rss_bytes'] / GB:.1f} GB)"
-            + (", reused from an earlier run" if data.get("reused") else "")
-            + ".",
-            "",
-            f"Each submission was validated by `hiddenharm validate SUB --accepted DIR --as-of "
-            f"{res['as_of']}` in a fresh process, one after another, then `hiddenharm report DIR "
-            f"--format json`: **{total['wall_seconds']:.0f} s wall, {total['cpu_seconds']:.0f} s "
-            f"CPU, peak RSS {total['peak_rss_bytes'] / GB:.2f} GB** (the largest process). "
-            f"DuckDB's load of every column of the same {floor['files']} files took "
-            f"{floor['load_seconds']:.1f} s wall and {floor['load_cpu_seconds']:.1f} s CPU: "
-            f"{total['wall_seconds'] / floor['load_seconds']:.1f}x in wall time, "
-            f"{total['cpu_seconds'] / floor['load_cpu_seconds']:.1f}x in CPU seconds (goal: "
-            f"{NATIONAL_LOAD_RATIO_GOAL:.0f}x, under {NATIONAL_MAX_RSS / GB:.0f} GB).",
-            "",
-            "| step | wall s | CPU s | peak RSS GB |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-        + [
-            f"| validate {v['submission']} | {v['wall_seconds']:.1f} | {v['cpu_seconds']:.1f} | "
-            f"{v['peak_rss_bytes'] / GB:.2f} |"
-            for v in sec["validations"]
-        ]
-        + [
+    in_treatment = ((sec.get("population") or {}).get("in_treatment") or {}).get("all")
+    period = sec.get("period") or {}
+    year = (
+        f", and {in_treatment:,} clients in treatment in the report's year "
+        f"{period.get('from')} to {period.get('to')}"
+        if isinstance(in_treatment, int)
+        else ""
+    )
+    reused = ", reused from an earlier run" if data.get("reused") else ""
+    out = [
+        "",
+        "## National: ten years of a nation, validated into a warehouse and reported",
+        "",
+        f"`bench/run.py --only national` ({sec.get('when', '')}): `hiddenharm.synth` "
+        f"generate_tables with {json.dumps(params)}, split into one submission per provider "
+        f"({sec['submissions']} folders of CSV files, `bench/national_bench.py`); "
+        f"{data['episodes_rows']:,} episode rows of {data['client_ids']:,} distinct clients "
+        "over the ten years (the generator gives a client one to four episodes, 1.3 on "
+        "average, and has no parameter for more, so 3,000,000 episodes cannot come from "
+        f"300,000 adults; they are 300,000 referrals a year{year}). Generated in "
+        f"{gen['wall_seconds']:.0f} s (peak RSS {gen['peak_rss_bytes'] / GB:.1f} GB){reused}.",
+        "",
+        f"Each submission was validated by `hiddenharm validate SUB --accepted DIR --as-of "
+        f"{res['as_of']}` in a fresh process, one after another, then `hiddenharm report DIR "
+        f"--format json`: **{total['wall_seconds']:.0f} s wall, {total['cpu_seconds']:.0f} s "
+        f"CPU, peak RSS {total['peak_rss_bytes'] / GB:.2f} GB** (the largest process). "
+        f"DuckDB's load of every column of the same {floor['files']} files took "
+        f"{floor['load_seconds']:.1f} s wall and {floor['load_cpu_seconds']:.1f} s CPU: "
+        f"{total['wall_seconds'] / floor['load_seconds']:.1f}x in wall time, "
+        f"{total['cpu_seconds'] / floor['load_cpu_seconds']:.1f}x in CPU seconds (goal: "
+        f"{NATIONAL_LOAD_RATIO_GOAL:.0f}x, under {NATIONAL_MAX_RSS / GB:.0f} GB).",
+        "",
+        "| step | wall s | CPU s | peak RSS GB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for v in sec["validations"]:
+        out.append(
+            f"| validate {v['submission']} | {v['wall_seconds']:.1f} | {v['cpu_seconds']:.1f} "
+            f"| {v['peak_rss_bytes'] / GB:.2f} |"
+        )
+    for fmt, r in sec["reports"].items():
+        out.append(
             f"| report --format {fmt} | {r['wall_seconds']:.1f} | {r['cpu_seconds']:.1f} | "
             f"{r['peak_rss_bytes'] / GB:.2f} |"
-            for fmt, r in sec["reports"].items()
-        ]
-    )
+        )
+    return out
 
 
 # --- output -----------------------------------------------------------------------------
