@@ -150,7 +150,7 @@ def report(
     if s.fatal:
         raise invalid("id", "The submission is fatal (cannot be read): there is no report.")
     from hiddenharm.reports.build import FatalSubmission, build_report
-    from hiddenharm.reports.render import render_json
+    from hiddenharm.reports.command import render_json  # the CLI's: no Jinja2 or Altair
 
     try:
         result = build_report(
