@@ -1,21 +1,26 @@
-"""The report's charts: Altair (Vega-Lite) specs, rendered to static SVG by vl-convert.
+"""The report's charts: Vega-Lite specs as plain dicts, rendered to static SVG by vl-convert.
 
 Chart data is a handful of rows per chart (agencies, categories, quarters), never the
 submission's rows, so rendering costs the same whatever the submission's size. A
 suppressed value (None) is drawn as a ``*`` label at zero, never as a bar.
+
+The specs are written out as the JSON Vega-Lite reads, not built with Altair: Altair's
+import and its chart objects cost about a second per report for the same dicts (these
+are exactly what Altair's ``to_dict`` gave). ``render`` still takes an Altair chart too.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import altair as alt
 import vl_convert as vlc
 
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 WIDTH = 640  # px; about an A4 page's text width at 96 dpi
 BLUE, DARK, ORANGE, RED, GREY = "#1d70b8", "#003078", "#f47738", "#d4351c", "#b1b4b6"
@@ -33,7 +38,8 @@ CONFIG = {
     "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 220},
     "header": {"labelFontSize": 12, "titleFontSize": 12, "labelFontWeight": "bold"},
     "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
-    "view": {"stroke": None},
+    # what Altair puts in every chart's config, and so what the charts have always had
+    "view": {"continuousHeight": 300, "continuousWidth": 300},
     "title": {"fontSize": 13, "anchor": "start"},
 }
 
@@ -80,14 +86,15 @@ class Section:
     tables: list[Table] = field(default_factory=list)
 
 
-def figure(fid: str, title: str, chart: alt.TopLevelMixin, table: Table) -> Figure:
+def figure(fid: str, title: str, chart: Mapping[str, Any] | Any, table: Table) -> Figure:
     spec, svg = render(chart)
     return Figure(fid, title, spec, svg, table)
 
 
-def render(chart: alt.TopLevelMixin) -> tuple[dict[str, Any], str]:
-    # the specs are built here from known-good parts: skip the schema check (slow)
-    spec = chart.to_dict(validate=False)
+def render(chart: Mapping[str, Any] | Any) -> tuple[dict[str, Any], str]:
+    """(spec with the report's config, SVG) for a spec dict, or for an Altair chart."""
+    # an Altair chart: its specs are built from known-good parts, so skip the schema check
+    spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
     spec["config"] = {**CONFIG, **spec.get("config", {})}
     svg = _svg(json.dumps(spec, sort_keys=True))
     # the PDF scales charts to the page: keep the aspect ratio, drop the fixed size
@@ -105,6 +112,19 @@ def _shown(value: Any) -> float:
     return 0.0 if value is None else float(value)
 
 
+def _field(name: str, kind: str, **more: Any) -> dict[str, Any]:
+    """An encoding channel on a field: ``{"field": name, "type": kind, ...}``."""
+    return {"field": name, "type": kind, **more}
+
+
+def _rule(**encoding: Any) -> dict[str, Any]:
+    """The dashed target line."""
+    return {
+        "mark": {"type": "rule", "color": "#0b0c0c", "strokeDash": [4, 3]},
+        "encoding": encoding,
+    }
+
+
 def rate_bars(
     rows: list[dict[str, Any]],
     target: float,
@@ -112,7 +132,7 @@ def rate_bars(
     panels: list[str],
     x_title: str,
     columns: int | None = None,
-) -> alt.TopLevelMixin:
+) -> dict[str, Any]:
     """Rates by agency (the area first), one panel per item or treatment type.
 
     rows: {panel, name, rate (None when not shown), label, status}.
@@ -121,67 +141,96 @@ def rate_bars(
     order = list(dict.fromkeys(r["name"] for r in rows))
     per_row = max(1, min(columns or len(panels), len(panels)))
     width = max(110, (WIDTH - 100) // per_row - 85)
-    y = alt.Y("name:N", sort=order, title=None)
-    base = alt.Chart().encode(y=y)
-    bars = base.mark_bar(height={"band": 0.75}).encode(
-        x=alt.X(
-            "shown:Q",
-            title=x_title,
-            scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format="%", values=[0, 0.5, 1], grid=True),
-        ),
-        color=alt.Color(
-            "status:N",
-            scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-            legend=None,
-        ),
-    )
+    y = _field("name", "nominal", sort=order, title=None)
+    bars = {
+        "mark": {"type": "bar", "height": {"band": 0.75}},
+        "encoding": {
+            "y": y,
+            "x": _field(
+                "shown",
+                "quantitative",
+                title=x_title,
+                scale={"domain": [0, 1]},
+                axis={"format": "%", "values": [0, 0.5, 1], "grid": True},
+            ),
+            "color": _field(
+                "status",
+                "nominal",
+                scale={"domain": list(STATUS_COLOURS), "range": list(STATUS_COLOURS.values())},
+                legend=None,
+            ),
+        },
+    }
     # labels in a column just right of 100%, so that they never sit on a bar or the line
-    labels = base.mark_text(align="left", dx=4, fontSize=10).encode(x=alt.datum(1), text="label:N")
-    rule = alt.Chart().mark_rule(color="#0b0c0c", strokeDash=[4, 3]).encode(x=alt.datum(target))
-    layered = alt.layer(bars, labels, rule, data=alt.Data(values=values)).properties(
-        width=width, height=alt.Step(18)
-    )
-    return layered.facet(
-        facet=alt.Facet("panel:N", sort=panels, title=None, header=alt.Header(labelLimit=260)),
-        columns=per_row,
-        spacing={"column": 80, "row": 14},
-    )
+    labels = {
+        "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
+        "encoding": {"y": y, "x": {"datum": 1}, "text": _field("label", "nominal")},
+    }
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": values},
+        "facet": _field("panel", "nominal", sort=panels, title=None, header={"labelLimit": 260}),
+        "columns": per_row,
+        "spacing": {"column": 80, "row": 14},
+        "spec": {
+            "layer": [bars, labels, _rule(x={"datum": target})],
+            "width": width,
+            "height": {"step": 18},
+        },
+    }
 
 
 def count_bars(
     rows: list[dict[str, Any]], *, series: list[str] | None = None, x_title: str = "Clients"
-) -> alt.TopLevelMixin:
+) -> dict[str, Any]:
     """Counts by category; with ``series`` (drug, alcohol) the bars are grouped.
 
     rows: {category, value (None when suppressed), label, series?}.
     """
     values = [{**r, "shown": _shown(r.get("value"))} for r in rows]
     order = list(dict.fromkeys(r["category"] for r in rows))
-    base = alt.Chart().encode(y=alt.Y("category:N", sort=order, title=None))
-    enc: dict[str, Any] = {}
+    y = _field("category", "nominal", sort=order, title=None)
+    grouped: dict[str, Any] = {}
+    colour: dict[str, Any] = {}
     if series:
-        enc["color"] = alt.Color(
-            "series:N",
+        colour["color"] = _field(
+            "series",
+            "nominal",
             title=None,
-            scale=alt.Scale(domain=series, range=[TYPE_COLOURS.get(s, BLUE) for s in series]),
+            scale={"domain": series, "range": [TYPE_COLOURS.get(s, BLUE) for s in series]},
         )
-        enc["yOffset"] = alt.YOffset("series:N", sort=series)
-    bars = base.mark_bar(color=BLUE).encode(
-        x=alt.X("shown:Q", title=x_title, axis=alt.Axis(tickMinStep=1, format=",d")), **enc
-    )
-    text_enc = {"yOffset": enc["yOffset"]} if series else {}
-    labels = base.mark_text(align="left", dx=3, fontSize=10).encode(
-        x="shown:Q", text="label:N", **text_enc
-    )
+        grouped["yOffset"] = _field("series", "nominal", sort=series)
+    bars = {
+        "mark": {"type": "bar", "color": BLUE},
+        "encoding": {
+            "y": y,
+            "x": _field(
+                "shown", "quantitative", title=x_title, axis={"tickMinStep": 1, "format": ",d"}
+            ),
+            **colour,
+            **grouped,
+        },
+    }
+    labels = {
+        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+        "encoding": {
+            "y": y,
+            "x": _field("shown", "quantitative"),
+            "text": _field("label", "nominal"),
+            **grouped,
+        },
+    }
     step = 9 if series else 18
-    height = alt.Step(step * (len(series) if series else 1) + 4)
-    return alt.layer(bars, labels, data=alt.Data(values=values)).properties(
-        width=WIDTH - 220, height=height
-    )
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": values},
+        "layer": [bars, labels],
+        "width": WIDTH - 220,
+        "height": {"step": step * (len(series) if series else 1) + 4},
+    }
 
 
-def trend_lines(rows: list[dict[str, Any]], target: float, panels: list[str]) -> alt.TopLevelMixin:
+def trend_lines(rows: list[dict[str, Any]], target: float, panels: list[str]) -> dict[str, Any]:
     """Rates by quarter, one line per measure, one panel per treatment type.
 
     rows: {panel, quarter, measure, rate (None: not shown)}.
@@ -189,37 +238,45 @@ def trend_lines(rows: list[dict[str, Any]], target: float, panels: list[str]) ->
     values = [r for r in rows if r.get("rate") is not None]
     quarters = list(dict.fromkeys(r["quarter"] for r in rows))
     measures = list(dict.fromkeys(r["measure"] for r in rows))
-    line = (
-        alt.Chart()
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y(
-                "rate:Q", title="Rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+    line = {
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": _field("quarter", "ordinal", sort=quarters, title=None, axis={"labelAngle": -45}),
+            "y": _field(
+                "rate", "quantitative", title="Rate", scale={"domain": [0, 1]}, axis={"format": "%"}
             ),
-            color=alt.Color(
-                "measure:N",
+            "color": _field(
+                "measure",
+                "nominal",
                 sort=measures,
                 title=None,
-                scale=alt.Scale(range=[BLUE, ORANGE, DARK, "#00703c"]),
+                scale={"range": [BLUE, ORANGE, DARK, "#00703c"]},
             ),
             # shape as well as colour, so that the lines can be told apart in grey; one
             # legend (the colour's) is enough
-            shape=alt.Shape("measure:N", sort=measures, legend=None),
-        )
-    )
-    rule = alt.Chart().mark_rule(color="#0b0c0c", strokeDash=[4, 3]).encode(y=alt.datum(target))
+            "shape": _field("measure", "nominal", sort=measures, legend=None),
+        },
+    }
     n_panels = max(1, len(panels))
-    return (
-        alt.layer(line, rule, data=alt.Data(values=values))
-        .properties(width=max(160, (WIDTH - 60) // n_panels - 30), height=170)
-        .facet(column=alt.Column("panel:N", sort=panels, title=None))
-    )
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": values},
+        "facet": {"column": _field("panel", "nominal", sort=panels, title=None)},
+        "spec": {
+            "layer": [line, _rule(y={"datum": target})],
+            "width": max(160, (WIDTH - 60) // n_panels - 30),
+            "height": 170,
+        },
+    }
+
+
+def _kind_is(kind: str) -> dict[str, str]:
+    return {"filter": f"(datum.kind === '{kind}')"}
 
 
 def estimate_intervals(
     rows: list[dict[str, Any]], methods: list[str] | None = None
-) -> alt.TopLevelMixin:
+) -> dict[str, Any]:
     """Point estimates with their 95% intervals, the observed lower bound, and the range
     from it to the figure if the unrecorded lived with twice as many children.
 
@@ -237,42 +294,65 @@ def estimate_intervals(
     methods = methods or list(dict.fromkeys(r["method"] for r in rows))
     types = list(dict.fromkeys(r["type"] for r in rows))
     palette = [DARK, "#00703c", BLUE, ORANGE, "#4c2c92"]
-    colour = alt.Color(
-        "method:N", sort=methods, legend=None, scale=alt.Scale(domain=methods, range=palette)
-    )
-    y = alt.Y("method:N", sort=methods, title=None, scale=alt.Scale(domain=methods))
-    base = alt.Chart().encode(y=y, color=colour)
-    x = alt.X("lo:Q", title="Children", scale=alt.Scale(zero=False))
-    is_point = alt.datum.kind == "point"
-    band = (
-        base.transform_filter(alt.datum.kind == "range")
-        .mark_rule(strokeWidth=10, opacity=0.35)
-        .encode(x=x, x2="hi:Q")
-    )
-    ticks = (
-        base.transform_filter(alt.datum.kind == "tick")
-        .mark_tick(thickness=2, size=14)
-        .encode(x="value:Q")
-    )
-    rules = base.transform_filter(is_point).mark_rule(strokeWidth=2).encode(x=x, x2="hi:Q")
-    points = base.transform_filter(is_point).mark_point(filled=True, size=70).encode(x="value:Q")
-    stars = (
-        base.transform_filter(alt.datum.kind == "shown")
-        .mark_text(align="left", fontSize=12, color="#0b0c0c")
-        .encode(x=alt.value(4), text="label:N", color=alt.value("#0b0c0c"))
-    )
-    labels = (
-        base.transform_filter((alt.datum.kind != "tick") & (alt.datum.kind != "shown"))
-        .mark_text(align="left", dx=6, dy=-10, fontSize=10)
-        .encode(x="at:Q", text="label:N")
-    )
-    return (
-        alt.layer(band, ticks, rules, points, labels, stars, data=alt.Data(values=values))
-        .properties(width=WIDTH - 260, height=alt.Step(22))
-        .facet(
-            row=alt.Row(
-                "type:N", sort=types, title=None, header=alt.Header(labelAngle=0, labelAlign="left")
+    base = {
+        "y": _field("method", "nominal", sort=methods, title=None, scale={"domain": methods}),
+        "color": _field(
+            "method",
+            "nominal",
+            sort=methods,
+            legend=None,
+            scale={"domain": methods, "range": palette},
+        ),
+    }
+    x = _field("lo", "quantitative", title="Children", scale={"zero": False})
+
+    def layer(mark: dict[str, Any], keep: dict[str, str], **encoding: Any) -> dict[str, Any]:
+        return {"mark": mark, "encoding": {**base, **encoding}, "transform": [keep]}
+
+    layers = [
+        layer(
+            {"type": "rule", "strokeWidth": 10, "opacity": 0.35},
+            _kind_is("range"),
+            x=x,
+            x2={"field": "hi"},
+        ),
+        layer(
+            {"type": "tick", "thickness": 2, "size": 14},
+            _kind_is("tick"),
+            x=_field("value", "quantitative"),
+        ),
+        layer({"type": "rule", "strokeWidth": 2}, _kind_is("point"), x=x, x2={"field": "hi"}),
+        layer(
+            {"type": "point", "filled": True, "size": 70},
+            _kind_is("point"),
+            x=_field("value", "quantitative"),
+        ),
+        layer(
+            {"type": "text", "align": "left", "dx": 6, "dy": -10, "fontSize": 10},
+            {"filter": "((datum.kind !== 'tick') && (datum.kind !== 'shown'))"},
+            x=_field("at", "quantitative"),
+            text=_field("label", "nominal"),
+        ),
+        layer(
+            {"type": "text", "align": "left", "fontSize": 12, "color": "#0b0c0c"},
+            _kind_is("shown"),
+            x={"value": 4},
+            text=_field("label", "nominal"),
+            color={"value": "#0b0c0c"},
+        ),
+    ]
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": values},
+        "facet": {
+            "row": _field(
+                "type",
+                "nominal",
+                sort=types,
+                title=None,
+                header={"labelAngle": 0, "labelAlign": "left"},
             )
-        )
-        .resolve_scale(x="independent")
-    )
+        },
+        "resolve": {"scale": {"x": "independent"}},
+        "spec": {"layer": layers, "width": WIDTH - 260, "height": {"step": 22}},
+    }
