@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection, transaction
-from django.db.models import CharField, FilteredRelation, Q
+from django.db.models import CharField, F, FilteredRelation, Func, Q, TextField
 from django.db.models.functions import Cast
 
 from hiddenharm.accounts.models import Organisation
@@ -74,10 +75,76 @@ def _date_column(name: str):
     return name
 
 
-def _table(name: str, qs) -> pa.Table:
+class _JsonRow(Func):
+    """A row's values as one JSON object text ({"c0": ..., "c1": ...}), built by the
+    database: one value per row for the driver to hand over, not one per cell."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for i, expression in enumerate(self.get_source_expressions()):
+            sql, p = compiler.compile(expression)
+            parts.append(f"'c{i}', {sql}")
+            params.extend(p)
+        if connection.vendor == "postgresql":  # json, as text (dates in ISO form)
+            return f"CAST(json_build_object({', '.join(parts)}) AS text)", params
+        return f"json_object({', '.join(parts)})", params
+
+
+def _json_columns(qs, fields: list[str], schema: pa.Schema) -> list[pa.Array]:
+    """The fields of `qs` as Arrow columns of the schema's types, each row fetched as one
+    JSON text and the lot parsed by Arrow's JSON reader (C++, no Python object per cell:
+    a large area's export is several times faster than `_columns`). Dates come as ISO text,
+    numbers as numbers; an empty string is blank, so null, as in `_columns`.
+
+    Raises pyarrow.ArrowInvalid when a value is not of its column's kind (SQLite does not
+    enforce types): the caller then takes `_columns`, which reads any value."""
+    import pyarrow.json as pajson
+
+    sql, params = qs.values_list(_JsonRow(*[F(f) for f in fields])).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    read_as = pa.schema(
+        [
+            (f"c{i}", pa.int64() if pa.types.is_integer(f.type) else pa.string())
+            for i, f in enumerate(schema)
+        ]
+    )
+    if not rows:
+        return [pa.array([], f.type) for f in schema]
+    text = "\n".join(r[0] for r in rows).encode()
+    table = pajson.read_json(
+        io.BytesIO(text),
+        read_options=pajson.ReadOptions(block_size=max(1 << 20, len(text) // 2 + 1)),
+        parse_options=pajson.ParseOptions(
+            explicit_schema=read_as, unexpected_field_behavior="error"
+        ),
+    )
+    if table.num_rows != len(rows):
+        raise pa.ArrowInvalid(f"{table.num_rows} rows parsed of {len(rows)}")
+    out = []
+    for i, f in enumerate(schema):
+        col = table.column(i).combine_chunks()
+        if pa.types.is_string(col.type):
+            col = pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
+        out.append(col.cast(f.type))
+    return out
+
+
+def _table(name: str, qs, fields: list[str]) -> pa.Table:
+    """The table `name` of the fields of `qs` (in the schema's order, `line` aside)."""
     schema = _typed_schema(name)
     body = pa.schema([f for f in schema if f.name != "line"])
-    columns = _columns(qs, body)
+    try:
+        columns = _json_columns(qs, fields, body)
+    except pa.ArrowInvalid:  # a value not of its column's kind: the forgiving path
+        dated = [
+            _date_column(f) if pa.types.is_date(t.type) else f
+            for f, t in zip(fields, body, strict=True)
+        ]
+        columns = _columns(qs.values_list(*dated), body)
     n = len(columns[0]) if columns else 0
     line = pa.array(range(2, n + 2), type=pa.int64())
     return pa.Table.from_arrays([line, *columns], schema=schema)
@@ -93,7 +160,6 @@ def export_tables(
     if isinstance(providers, Organisation):
         providers = [providers]
     ids = [p.pk for p in providers]
-    d = _date_column
     team = {} if team_id is None else {"client__team_id": team_id}
     team_ep = {} if team_id is None else {"episode__client__team_id": team_id}
     team_ch = {} if team_id is None else {"child__client__team_id": team_id}
@@ -102,67 +168,63 @@ def export_tables(
         Episode.objects.filter(provider_id__in=ids, **team)
         .annotate(start=FilteredRelation("hh_records", condition=Q(hh_records__kind="start")))
         .order_by("provider_id", "episode_ref")
-        .values_list(
-            "provider__agency_code",
-            "client__la",
-            "client__client_ref",
-            "episode_ref",
-            "client__first_initial",
-            "client__surname_initial",
-            d("client__dob"),
-            "client__sex",
-            "drug1",
-            "drug2",
-            "drug3",
-            "setting",
-            d("referred"),
-            d("triaged"),
-            d("care_plan_start"),
-            d("discharged"),
-            "discharge_reason",
-            d("start__recorded_on"),
-            "start__prntstat",
-            "start__childwth",
-            "start__pregnant",
-            "start__earlyhlp",
-        )
     )
-    reviews = (
-        HiddenHarmRecord.objects.filter(kind="review", episode__provider_id__in=ids, **team_ep)
-        .order_by("episode__provider_id", "episode__episode_ref", "recorded_on")
-        .values_list(
-            "episode__provider__agency_code",
-            "episode__episode_ref",
-            d("recorded_on"),
-            "prntstat",
-            "childwth",
-            "pregnant",
-            "earlyhlp",
-        )
+    episode_fields = [
+        "provider__agency_code",
+        "client__la",
+        "client__client_ref",
+        "episode_ref",
+        "client__first_initial",
+        "client__surname_initial",
+        "client__dob",
+        "client__sex",
+        "drug1",
+        "drug2",
+        "drug3",
+        "setting",
+        "referred",
+        "triaged",
+        "care_plan_start",
+        "discharged",
+        "discharge_reason",
+        "start__recorded_on",
+        "start__prntstat",
+        "start__childwth",
+        "start__pregnant",
+        "start__earlyhlp",
+    ]
+    reviews = HiddenHarmRecord.objects.filter(
+        kind="review", episode__provider_id__in=ids, **team_ep
+    ).order_by("episode__provider_id", "episode__episode_ref", "recorded_on")
+    review_fields = [
+        "episode__provider__agency_code",
+        "episode__episode_ref",
+        "recorded_on",
+        "prntstat",
+        "childwth",
+        "pregnant",
+        "earlyhlp",
+    ]
+    children = ChildStatus.objects.filter(child__client__provider_id__in=ids, **team_ch).order_by(
+        "child__client__provider_id",
+        "child__client__client_ref",
+        "child__child_ref",
+        "recorded_on",
     )
-    children = (
-        ChildStatus.objects.filter(child__client__provider_id__in=ids, **team_ch)
-        .order_by(
-            "child__client__provider_id",
-            "child__client__client_ref",
-            "child__child_ref",
-            "recorded_on",
-        )
-        .values_list(
-            "child__client__provider__agency_code",
-            "child__client__client_ref",
-            "child__child_ref",
-            "child__year_of_birth",
-            "child__sex",
-            "whereabouts",
-            "csc_status",
-            d("recorded_on"),
-        )
-    )
+    child_fields = [
+        "child__client__provider__agency_code",
+        "child__client__client_ref",
+        "child__child_ref",
+        "child__year_of_birth",
+        "child__sex",
+        "whereabouts",
+        "csc_status",
+        "recorded_on",
+    ]
     return {
-        "episodes": _table("episodes", episodes),
-        "reviews": _table("reviews", reviews),
-        "children": _table("children", children),
+        "episodes": _table("episodes", episodes, episode_fields),
+        "reviews": _table("reviews", reviews, review_fields),
+        "children": _table("children", children, child_fields),
     }
 
 

@@ -182,3 +182,53 @@ def test_it_exports_typed_columns_with_blanks_as_nulls(world):
     empty = exchange.export_tables([world.other_provider])
     assert all(t.num_rows == 0 for t in empty.values())
     assert empty["episodes"].schema == exchange._typed_schema("episodes")
+
+
+def _row_by_row(monkeypatch, providers):
+    """The export through the forgiving path (`_columns`, a Python value per cell)."""
+
+    def refuse(*args, **kwargs):
+        import pyarrow as pa
+
+        raise pa.ArrowInvalid("as if a value were not of its column's kind")
+
+    with monkeypatch.context() as m:
+        m.setattr(exchange, "_json_columns", refuse)
+        return exchange.export_tables(providers)
+
+
+def test_it_exports_the_same_tables_through_json_rows_as_cell_by_cell(
+    world, synthetic, monkeypatch
+):
+    code, path = synthetic
+    provider = Organisation.objects.create(
+        name="Synth", kind="provider", agency_code=code, la_code="E10000020"
+    )
+    exchange.import_submission(path, {code: provider})
+    Client.objects.filter(provider=provider).update(first_initial='"')  # JSON's own quote
+    providers = [world.provider, provider]
+    fast = exchange.export_tables(providers)
+    assert fast["episodes"].num_rows > 100 and fast["reviews"].num_rows > 0
+    assert fast["episodes"].column("FINITIAL").to_pylist().count('"') > 100
+    slow = _row_by_row(monkeypatch, providers)
+    for name, table in fast.items():
+        assert table.equals(slow[name]), name
+
+
+def test_it_exports_by_the_forgiving_path_when_a_value_is_not_of_its_kind(world, monkeypatch):
+    import pyarrow as pa
+
+    called = []
+    real = exchange._columns
+    monkeypatch.setattr(exchange, "_columns", lambda *a: called.append(1) or real(*a))
+    fine = exchange.export_tables([world.provider])
+    assert not called
+
+    def refuse(*args, **kwargs):
+        raise pa.ArrowInvalid("not a number")
+
+    monkeypatch.setattr(exchange, "_json_columns", refuse)
+    again = exchange.export_tables([world.provider])
+    assert len(called) == 3
+    for name, table in fine.items():
+        assert table.equals(again[name]), name
