@@ -122,6 +122,9 @@ def serve(
         typer.echo("(`hiddenharm demo --serve` sets up a local configuration by itself.)", err=True)
         raise typer.Exit(2)
     _migrate()
+    from hiddenharm.web.warm import warm_up
+
+    warm_up()  # views, templates and bank holidays loaded once, shared by every worker
     # The workers fork from this process: none may inherit its database connection (two
     # processes on one socket read each other's results: found by the load test).
     from django import db

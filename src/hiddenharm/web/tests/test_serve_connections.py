@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from hiddenharm.web import command
 
 
-def test_it_closes_the_database_connections_before_the_workers_fork(settings):
+def test_it_warms_up_then_closes_the_database_connections_before_the_workers_fork(settings):
     import typer
 
     app = typer.Typer()
@@ -19,9 +19,10 @@ def test_it_closes_the_database_connections_before_the_workers_fork(settings):
     calls = []
     with (
         mock.patch.object(command, "_migrate", side_effect=lambda: calls.append("migrate")),
+        mock.patch("hiddenharm.web.warm.warm_up", side_effect=lambda: calls.append("warm")),
         mock.patch("django.db.connections.close_all", side_effect=lambda: calls.append("close")),
         mock.patch.object(command, "_gunicorn", side_effect=lambda *a: calls.append("fork")),
     ):
         result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", "8124"])
     assert result.exit_code == 0, result.output
-    assert calls == ["migrate", "close", "fork"]
+    assert calls == ["migrate", "warm", "close", "fork"]
