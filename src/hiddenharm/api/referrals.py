@@ -85,12 +85,8 @@ def referral_list(request, state: str | None = None):
                 "state", f"Unknown state {state[:20]!r}: one of {', '.join(codes.STATES)}"
             )
         qs = qs.filter(state=state)
-    qs = (
-        qs.select_related("client", "provider", "team")
-        .prefetch_related("children")
-        .order_by(F("sent_at").asc(nulls_last=True), "created_at", "pk")
-    )
-    out = [_svc().referral_json(r) for r in qs]
+    qs = qs.order_by(F("sent_at").asc(nulls_last=True), "created_at", "pk")
+    out = _svc().referrals_json(qs)
     with transaction.atomic():
         record(events.ReferralsListed(state=state or "", count=len(out)), request)
     # referral_json gives the schema's shape already (the single-referral endpoint, validated
