@@ -193,11 +193,11 @@ def _row_by_row(monkeypatch, providers):
         raise pa.ArrowInvalid("as if a value were not of its column's kind")
 
     with monkeypatch.context() as m:
-        m.setattr(exchange, "_json_columns", refuse)
+        m.setattr(exchange, "_text_columns", refuse)
         return exchange.export_tables(providers)
 
 
-def test_it_exports_the_same_tables_through_json_rows_as_cell_by_cell(
+def test_it_exports_the_same_tables_through_one_text_a_row_as_cell_by_cell(
     world, synthetic, monkeypatch
 ):
     code, path = synthetic
@@ -205,7 +205,7 @@ def test_it_exports_the_same_tables_through_json_rows_as_cell_by_cell(
         name="Synth", kind="provider", agency_code=code, la_code="E10000020"
     )
     exchange.import_submission(path, {code: provider})
-    Client.objects.filter(provider=provider).update(first_initial='"')  # JSON's own quote
+    Client.objects.filter(provider=provider).update(first_initial='"')  # CSV's own quote
     providers = [world.provider, provider]
     fast = exchange.export_tables(providers)
     assert fast["episodes"].num_rows > 100 and fast["reviews"].num_rows > 0
@@ -227,8 +227,19 @@ def test_it_exports_by_the_forgiving_path_when_a_value_is_not_of_its_kind(world,
     def refuse(*args, **kwargs):
         raise pa.ArrowInvalid("not a number")
 
-    monkeypatch.setattr(exchange, "_json_columns", refuse)
+    monkeypatch.setattr(exchange, "_text_columns", refuse)
     again = exchange.export_tables([world.provider])
     assert len(called) == 3
     for name, table in fine.items():
         assert table.equals(again[name]), name
+
+
+@pytest.mark.parametrize("odd", ["R\x1f1", "R\n1", "R\r1"])
+def test_it_exports_a_value_holding_the_separator_or_a_line_break_as_it_is(world, monkeypatch, odd):
+    client = Client.objects.filter(provider=world.provider).first()
+    Client.objects.filter(pk=client.pk).update(client_ref=odd)
+    fast = exchange.export_tables([world.provider])
+    assert odd in fast["episodes"].column("CLIENTID").to_pylist()
+    slow = _row_by_row(monkeypatch, [world.provider])
+    for name, table in fast.items():
+        assert table.equals(slow[name]), name
