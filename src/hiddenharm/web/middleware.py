@@ -135,3 +135,29 @@ class HeadersMiddleware:
         if "Cache-Control" not in response:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+_now = time.time  # the clock of IdleSessionMiddleware (tests move it)
+
+
+class IdleSessionMiddleware:
+    """Idle sessions end SESSION_COOKIE_AGE after the last request, renewed at most once a
+    minute (RENEW_SECONDS): Django's SESSION_SAVE_EVERY_REQUEST wrote the session row and
+    a new cookie on every request, a database write per page (found by the load test). So a
+    session lapses between SESSION_COOKIE_AGE - RENEW_SECONDS and SESSION_COOKIE_AGE after
+    the last request. Placed after SessionMiddleware and AuthenticationMiddleware."""
+
+    RENEW_SECONDS = 60
+    KEY = "_hh_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and session.session_key and user and user.is_authenticated:
+            now = int(_now())
+            if now - int(session.get(self.KEY, 0)) >= self.RENEW_SECONDS:
+                session[self.KEY] = now  # modified: saved with a new expiry and cookie
+        return self.get_response(request)

@@ -3,6 +3,7 @@ import page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from hiddenharm.accounts.testing import PASSWORD
 from hiddenharm.audit.models import AuditEvent
@@ -161,9 +163,36 @@ def test_it_shows_failed_sign_ins_to_the_data_lead_of_that_person(client, world,
     assert [e.details["username"] for e in seen] == ["kw"]
 
 
-def test_it_ends_idle_sessions(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+@pytest.mark.django_db
+def test_it_renews_an_active_session_at_most_once_a_minute_and_ends_an_idle_one(
+    as_persona, settings, monkeypatch
+):
+    from django.contrib.sessions.models import Session
+
+    from hiddenharm.web import middleware
+
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    http = as_persona("keyworker")
+    key = http.cookies[settings.SESSION_COOKIE_NAME].value
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware, "_now", lambda: clock[0])
+
+    def visit():
+        response = http.get(reverse("home"))
+        assert response.status_code == 200
+        renewed = settings.SESSION_COOKIE_NAME in response.cookies
+        return renewed, Session.objects.get(pk=key).expire_date
+
+    renewed, first = visit()
+    assert renewed  # the first request renews
+    clock[0] += 59
+    assert visit() == (False, first)  # within the minute: no write, no new cookie
+    clock[0] += 1
+    renewed, later = visit()
+    assert renewed and later > first  # a minute on: the expiry moves on
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = http.get(reverse("cases:worklist"))  # idle past the age: signed out
+    assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
 @pytest.mark.django_db
