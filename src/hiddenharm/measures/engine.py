@@ -102,6 +102,7 @@ class Submission:
 
     def __init__(self, tables: dict[str, pa.Table], *, la: str | None = None) -> None:
         self.la = la.strip().upper() if la else None
+        self._kid_rows_to: dt.date | None = None  # the TO that ``kid_rows`` was made for
         self._load_inputs(conform(tables))
         # The default period is the submission's, even for one LA, so areas compare like
         # with like against the region.
@@ -150,14 +151,24 @@ class Submission:
     def _rows(self, name: str, **params: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
         return self._query(*self._bound(name, params))
 
+    @staticmethod
+    def _variant(name: str, area: bool, window: bool = False) -> str:
+        """The named query of a per-period step: the region's, the areas', or the region's
+        over the trend's window (``TREND_WINDOW_*``) where the step reads it."""
+        if area:
+            return f"AREA_{name}"
+        if window and f"TREND_{name}" in Q.NAMED:
+            return f"TREND_{name}"
+        return name
+
     def _grouped(
-        self, names: Sequence[str], params: dict[str, Any], area: bool
+        self, names: Sequence[str], params: dict[str, Any], area: bool, window: bool = False
     ) -> dict[Any, Grouped]:
         """Rows of the named queries, keyed (agency or "*", type), for the region (key None)
         or for each LA (the areas' variants; rows of episodes with no LA are left out)."""
         out: dict[Any, Grouped] = {}
         for name in names:
-            columns, rows = self._rows(f"AREA_{name}" if area else name, **params)
+            columns, rows = self._rows(self._variant(name, area, window), **params)
             for row in rows:
                 values = dict(zip(columns, row, strict=True))
                 part = values.pop("LA") if area else None
@@ -194,7 +205,9 @@ class Submission:
             raise ValueError(f"the period starts after it ends: {start} > {end}")
         return start, end
 
-    def _load_period(self, period: Period, *, individuals: bool, area: bool) -> dict[str, Any]:
+    def _load_period(
+        self, period: Period, *, individuals: bool, area: bool, window: bool = False
+    ) -> dict[str, Any]:
         start, end = period
         params = {
             "from": start,
@@ -205,19 +218,26 @@ class Submission:
         steps = ["PERIOD_INDIVIDUALS", "PERIOD_INDIVIDUAL_AGENCIES"]
         if individuals:
             steps += ["PERIOD_CHILDREN", "PERIOD_CURRENT"]
+            # the children's latest rows at TO serve the region and the areas alike
+            if self._kid_rows_to != end:
+                self._run("PERIOD_CHILD_ROWS", **params)
+                self._kid_rows_to = end
         for name in steps:
-            self._run(f"AREA_{name}" if area else name, **params)
+            self._run(self._variant(name, area, window), **params)
         return params
 
-    def _measure(self, period: Period, sections: Sequence[str], area: bool) -> dict[Any, Measured]:
+    def _measure(
+        self, period: Period, sections: Sequence[str], area: bool, window: bool = False
+    ) -> dict[Any, Measured]:
         """One period's grouped counts for the sections: the region's (key None) or each
-        LA's. Only the queries the sections need are run."""
+        LA's. Only the queries the sections need are run. ``window``: read the trend's
+        window of rows (made by ``trend``, covering this period) instead of all of them."""
         unknown = set(sections) - set(SECTIONS)
         if unknown:
             raise ValueError(f"unknown sections: {sorted(unknown)}")
         wanted = set(sections)
         individuals = bool(wanted & (_INDIVIDUAL_SECTIONS | {"children", "estimates"}))
-        params = self._load_period(period, individuals=individuals, area=area)
+        params = self._load_period(period, individuals=individuals, area=area, window=window)
         queries: dict[str, list[str]] = {
             "population": ["POPULATION_OVERALL", "POPULATION_BY_AGENCY"]
         }
@@ -232,7 +252,7 @@ class Submission:
             queries["children"] = ["CHILDREN"]
         out: dict[Any, Measured] = {}
         for what, names in queries.items():
-            for part, grouped in self._grouped(names, params, area).items():
+            for part, grouped in self._grouped(names, params, area, window).items():
                 out.setdefault(part, {})[what] = grouped
         return out
 
@@ -349,9 +369,29 @@ class Submission:
         publish: bool = False,
         sections: Sequence[str] = TREND_SECTIONS,
     ) -> list[dict[str, Any]]:
-        """The same measures for many periods (the report's eight quarters), loaded once."""
+        """The same measures for many periods (the report's eight quarters), loaded once.
+
+        The trend's own sections (population, completeness, currency: the default) read
+        only the rows that can fall in one of the periods (see ``queries``), made once for
+        all of them; the figures are each period's ``compute``."""
+        spans = [self.period(start, end) for start, end in periods]
+        window = bool(spans) and set(sections) <= set(TREND_SECTIONS)
+        if window:
+            first, last = min(s for s, _ in spans), max(e for _, e in spans)
+            self._run("TREND_WINDOW_EPISODES", **{"from": first, "to": last})
+            earliest_cut = min(e for _, e in spans) - dt.timedelta(days=CURRENCY_DAYS)
+            self._run("TREND_WINDOW_OBSERVATIONS", cut=earliest_cut, to=last)
         return [
-            self.compute(start, end, publish=publish, sections=sections) for start, end in periods
+            self._assemble(
+                span,
+                self._measure(span, sections, area=False, window=window).get(None, {}),
+                sections,
+                publish=publish,
+                prevalence=None,
+                children_per_parent=None,
+                children_rows=self.children_rows,
+            )
+            for span in spans
         ]
 
 

@@ -193,23 +193,28 @@ LEFT JOIN (
 # CLIENTID maps to. "Latest, then the later line" is one BIGINT key (days since 0001-01-01,
 # then the line in the low 40 bits), so ARG_MAX picks the row without a window; every value
 # taken is made non-null first (a CHILDYOB left blank becomes one after any year: 'unknown').
-PERIOD_CHILDREN = f"""
+#
+# The latest rows depend on TO alone, not on the area: they are made once per TO
+# (``PERIOD_CHILD_ROWS``), and the region's and the areas' children both read them.
+PERIOD_CHILD_ROWS = f"""
+CREATE OR REPLACE TEMP TABLE kid_rows AS
+SELECT
+    AGNCY, CLIENTID,
+    ARG_MAX(COALESCE(CHILDYOB, {_NO_YEAR}), ckey) AS CHILDYOB,
+    ARG_MAX(COALESCE(WHEREABT, 'missing'), ckey) AS WHEREABT,
+    ARG_MAX(COALESCE(CSCSTAT, 'missing'), ckey) AS CSCSTAT
+FROM (
+    SELECT AGNCY, CLIENTID, CHILDREF, CHILDYOB, WHEREABT, CSCSTAT,
+           DATE_DIFF('day', DATE '0001-01-01', RECDATE) * {_RANK_BITS} + line AS ckey
+    FROM ch
+    WHERE RECDATE <= $to
+) c
+GROUP BY AGNCY, CLIENTID, CHILDREF
+"""
+
+PERIOD_CHILDREN = """
 CREATE OR REPLACE TEMP TABLE kids AS
-WITH latest AS (
-    SELECT
-        AGNCY, CLIENTID,
-        ARG_MAX(COALESCE(CHILDYOB, {_NO_YEAR}), ckey) AS CHILDYOB,
-        ARG_MAX(COALESCE(WHEREABT, 'missing'), ckey) AS WHEREABT,
-        ARG_MAX(COALESCE(CSCSTAT, 'missing'), ckey) AS CSCSTAT
-    FROM (
-        SELECT AGNCY, CLIENTID, CHILDREF, CHILDYOB, WHEREABT, CSCSTAT,
-               DATE_DIFF('day', DATE '0001-01-01', RECDATE) * {_RANK_BITS} + line AS ckey
-        FROM ch
-        WHERE RECDATE <= $to
-    ) c
-    GROUP BY AGNCY, CLIENTID, CHILDREF
-),
-parent AS (
+WITH parent AS (
     SELECT @by_la(c)c.AGNCY, c.CLIENTID, MIN(c.iid) AS iid
     FROM clients c
     JOIN ind i ON i.iid = c.iid@on_la(i, c)
@@ -227,7 +232,7 @@ SELECT
     END AS age_band,
     l.WHEREABT,
     l.CSCSTAT
-FROM latest l
+FROM kid_rows l
 JOIN parent p ON p.AGNCY = l.AGNCY AND p.CLIENTID = l.CLIENTID
 """
 
@@ -354,6 +359,27 @@ JOIN (SELECT DISTINCT LA, AGNCY, CLIENTID FROM clients) k
 GROUP BY k.LA
 """
 
+# The trend: many periods (the report's eight quarters) of population, completeness and
+# currency. Their queries read only the rows that can fall in one of the periods: the
+# episodes in treatment at some time from the first period's FROM to the last one's TO,
+# and the reviews that can make one up to date in a period (dated after the earliest TO -
+# 182 days, on or before the latest TO). Each period's queries are then the region's, over
+# those rows instead of the whole submission's (``TREND_NAME``): the same rows pass their
+# filters, so the same figures, from a fraction of a long submission's rows.
+TREND_WINDOW_EPISODES = """
+CREATE OR REPLACE TEMP TABLE ep_w AS
+SELECT * FROM ep WHERE start <= $to AND (DISD IS NULL OR DISD >= $from)
+"""
+
+TREND_WINDOW_OBSERVATIONS = """
+CREATE OR REPLACE TEMP TABLE obs_w AS
+SELECT * FROM obs WHERE review = 1 AND d > $cut AND d <= $to
+"""
+
+# the per-period queries of the trend's sections that read the episodes or observations
+TREND_QUERIES = ("PERIOD_INDIVIDUALS", "PERIOD_INDIVIDUAL_AGENCIES", "EPISODES")
+_FROM_LOADED = re.compile(r"\bFROM (ep|obs)\b")
+
 _BY_LA = re.compile(r"@by_la\((\w*)\)")
 _ON_LA = re.compile(r"@on_la\((\w+), (\w+)\)")
 
@@ -392,8 +418,15 @@ NAMED: dict[str, str] = {
     "LOAD_OBSERVATIONS": LOAD_OBSERVATIONS,
     "LOAD_CLIENTS": LOAD_CLIENTS,
     "LOAD_CHILDREN": LOAD_CHILDREN,
+    "PERIOD_CHILD_ROWS": PERIOD_CHILD_ROWS,
     **{name: variant(sql, area=False) for name, sql in _PER_PERIOD.items()},
     **{f"AREA_{name}": variant(sql, area=True) for name, sql in _PER_PERIOD.items()},
+    "TREND_WINDOW_EPISODES": TREND_WINDOW_EPISODES,
+    "TREND_WINDOW_OBSERVATIONS": TREND_WINDOW_OBSERVATIONS,
+    **{
+        f"TREND_{name}": _FROM_LOADED.sub(r"FROM \1_w", variant(_PER_PERIOD[name], area=False))
+        for name in TREND_QUERIES
+    },
     "AREA_CHILDREN_ROWS": AREA_CHILDREN_ROWS,
     "LATEST_DATE": LATEST_DATE,
 }

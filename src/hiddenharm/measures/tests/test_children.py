@@ -101,3 +101,38 @@ def test_it_files_a_clientid_of_several_individuals_under_the_first_attributor()
     )
     c = kids(t)
     assert (c["drug"]["total"], c["alcohol"]["total"]) == (1, 0)
+
+
+def test_the_children_at_each_to_are_counted_whatever_was_measured_before() -> None:
+    # The latest rows at TO are made once per TO and shared by the region and the areas:
+    # measuring periods with other TOs in between must give each period's own children.
+    from hiddenharm.measures import Submission
+
+    t = tables(
+        [
+            episode(CPLANDT="2018-05-01", LA="LA1"),
+            episode(EPISODID="E2", CLIENTID="C2", FINITIAL="Z", CPLANDT="2018-06-01", LA="LA2"),
+        ],
+        [],
+        [
+            child(CHILDREF="K1", CHILDYOB=2010, WHEREABT="CLIENT", RECDATE="2018-06-01"),
+            child(CHILDREF="K1", CHILDYOB=2010, WHEREABT="FOSTER", RECDATE="2019-06-01"),
+            child(CLIENTID="C2", CHILDREF="K1", CHILDYOB=2001, RECDATE="2019-06-01"),
+        ],
+    )
+    early = (dt.date(2018, 4, 1), dt.date(2019, 3, 31))
+    with Submission(t) as s:
+        got = [
+            s.compute(FROM, TO)["children"],
+            s.areas(*early),
+            s.compute(*early)["children"],
+            s.areas(FROM, TO),
+            s.compute(FROM, TO)["children"],
+        ]
+    with Submission(t) as s:
+        early_areas = s.areas(*early)
+    with Submission(t) as s:
+        later_areas = s.areas(FROM, TO)
+    assert got == [kids(t), early_areas, compute(t, *early)["children"], later_areas, kids(t)]
+    assert got[0]["all"]["WHEREABT"]["FOSTER"] == 1 and got[0]["all"]["total"] == 2
+    assert got[2]["all"]["WHEREABT"]["CLIENT"] == 1 and got[2]["all"]["total"] == 1
