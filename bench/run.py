@@ -60,6 +60,7 @@ REPORT_LOAD_RATIO_GOAL = 4.0  # issue 11: the JSON report within 4x that load
 JSON_MAX_S = 20.0
 RENDER_EXTRA_MAX_S = 3.0  # issue 11: HTML and PDF within 3 s more than the JSON
 PAGE_MAX_MS = 300.0
+FIRST_VIEW_MAX_MS = 1000.0  # issue 11: a dashboard's first view, figures not yet cached
 LOAD_P95_MAX_MS = 300.0  # issue 9: p95 under 300 ms and no errors at 100 users
 LOAD_PG_PORT = "55499"  # the load test's own throwaway PostgreSQL (never the default port)
 NATIONAL_EPISODES = 3_000_000  # issue 11: ten years of a 300,000-adult nation
@@ -570,8 +571,8 @@ def section_web(clients: int, requests: int) -> dict[str, Any]:
                     "computed yet (worked out while the user waits)",
                     cold,
                     "ms",
-                    f"< {PAGE_MAX_MS:.0f} ms",
-                    cold < PAGE_MAX_MS,
+                    f"< {FIRST_VIEW_MAX_MS:,.0f} ms",
+                    cold < FIRST_VIEW_MAX_MS,
                     note="one request: the cache is cold after the load",
                 )
             )
