@@ -8,6 +8,7 @@ the ``--format json`` output leaves out so that it keeps the spec's shape.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
@@ -181,6 +182,7 @@ def build_report(
         tick("Computing the measures")
         report = dict(region.compute(period_from, period_to, **kwargs))
         report["problems"] = counts
+        drawing = _draw_ahead(report, target) if detail else None
         if detail:
             to = _as_date(report["period"]["to"])
             assert to is not None
@@ -205,6 +207,13 @@ def build_report(
         return report
 
     report["areas"] = areas
+    if drawing is not None:
+        with contextlib.suppress(Exception):
+            from hiddenharm.reports import view
+
+            later = (view.trend_section(report, target), view.areas_section(report, target))
+            drawing.add(f.spec for s in later if s for f in s.figures)
+        drawing.finish()
     report["meta"] = {
         "title": title or "Hidden Harm: what the data tells us",
         "publish": publish,
@@ -219,6 +228,28 @@ def build_report(
     if progress is not None:
         progress("Done", steps, steps)
     return report
+
+
+def _draw_ahead(report: Mapping[str, Any], target: float) -> Any:
+    """Starts drawing the charts of the measures computed so far, in a second process.
+
+    A report built with its detail is built to be drawn (HTML, PDF), and drawing its
+    charts (vl-convert, on one core) is the longest part of that: drawn while DuckDB
+    computes the quarters and the areas, the two use both cores. The charts come back
+    into ``charts``' cache, where rendering finds them (the same report and target: the
+    same specs); any that fails or differs is drawn when rendered, as ever. Not in a
+    process whose own vl-convert is running already (a web worker): there it is cheaper
+    to draw them as they are shown. Returns a ``charts.DrawingAhead``, or None.
+    """
+    with contextlib.suppress(Exception):
+        from hiddenharm.reports import charts, view
+
+        if charts.drawing_here():
+            return None
+        # the sections so far: the trend and areas come later (``DrawingAhead.add``)
+        figures = [f for s in view.sections(dict(report), target) for f in s.figures]
+        return charts.DrawingAhead(f.spec for f in figures)
+    return None
 
 
 def _trend_point(start: dt.date, end: dt.date, q: Mapping[str, Any]) -> dict[str, Any]:

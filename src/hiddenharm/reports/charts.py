@@ -12,8 +12,9 @@ are exactly what Altair's ``to_dict`` gave). ``render`` still takes an Altair ch
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -56,12 +57,17 @@ class Table:
 
 @dataclass
 class Figure:
+    """A chart: its spec (with the report's config), drawn as SVG when first shown."""
+
     id: str
     title: str
     spec: dict[str, Any]
-    svg: str
     table: Table
     description: str = ""
+
+    @property
+    def svg(self) -> str:
+        return _drawn(self.spec)
 
     @property
     def svg_data_uri(self) -> str:
@@ -87,25 +93,148 @@ class Section:
 
 
 def figure(fid: str, title: str, chart: Mapping[str, Any] | Any, table: Table) -> Figure:
-    spec, svg = render(chart)
-    return Figure(fid, title, spec, svg, table)
+    return Figure(fid, title, configured(chart), table)
+
+
+def configured(chart: Mapping[str, Any] | Any) -> dict[str, Any]:
+    """The spec with the report's config, from a spec dict or from an Altair chart."""
+    # an Altair chart: its specs are built from known-good parts, so skip the schema check
+    spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
+    spec["config"] = {**CONFIG, **spec.get("config", {})}
+    return spec
 
 
 def render(chart: Mapping[str, Any] | Any) -> tuple[dict[str, Any], str]:
     """(spec with the report's config, SVG) for a spec dict, or for an Altair chart."""
-    # an Altair chart: its specs are built from known-good parts, so skip the schema check
-    spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
-    spec["config"] = {**CONFIG, **spec.get("config", {})}
-    svg = _svg(json.dumps(spec, sort_keys=True))
+    spec = configured(chart)
+    return spec, _drawn(spec)
+
+
+def _key(spec: Mapping[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True)
+
+
+def _drawn(spec: Mapping[str, Any]) -> str:
+    key = _key(spec)
+    svg = _AHEAD.get(key) or _svg(key)
     # the PDF scales charts to the page: keep the aspect ratio, drop the fixed size
-    svg = svg.replace('class="marks"', 'class="marks" role="presentation"', 1)
-    return spec, svg
+    return svg.replace('class="marks"', 'class="marks" role="presentation"', 1)
 
 
 @lru_cache(maxsize=128)
 def _svg(spec: str) -> str:
     """SVG for a spec; cached, as a report is often rendered to HTML and then to PDF."""
+    global _drawing_here
+    _drawing_here = True
     return str(vlc.vegalite_to_svg(json.loads(spec)))
+
+
+# --- drawing ahead, in a process of its own ----------------------------------------------
+#
+# vl-convert draws on one core and holds the GIL while it does: a thread of ours would stop
+# the DuckDB work beside it at every query. A second process does not. ``DrawingAhead``
+# starts one (its own vl-convert), hands it the specs known so far, then those known later,
+# and leaves what it drew in ``_AHEAD``, where ``_drawn`` finds it.
+
+_AHEAD: dict[str, str] = {}  # spec key -> SVG drawn by the last DrawingAhead
+_drawing_here = False  # has this process's own vl-convert started (it costs ~0.6 s)?
+
+_CHILD = """
+import json, os, sys
+import vl_convert as vlc
+
+def draw(name):
+    specs = json.load(open(os.path.join(sys.argv[1], name + ".in"), encoding="utf-8"))
+    out = []
+    for spec in specs:
+        try:
+            out.append(str(vlc.vegalite_to_svg(json.loads(spec))))
+        except Exception:
+            out.append(None)
+    path = os.path.join(sys.argv[1], name + ".out")
+    with open(path + ".part", "w", encoding="utf-8") as f:
+        json.dump(out, f)
+    os.replace(path + ".part", path)
+
+draw("0")
+for line in sys.stdin:  # each line names one more batch; the end of input ends the process
+    if line.strip():
+        draw(line.strip())
+"""
+
+
+class DrawingAhead:
+    """Charts drawn by a second process while this one goes on (see ``add`` and ``finish``).
+
+    Nothing depends on it: a chart it did not draw (it failed, it was late, the specs
+    differ) is drawn here when shown, as ever."""
+
+    def __init__(self, specs: Iterable[Mapping[str, Any]]) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="hiddenharm-draw-")
+        self._batches: list[list[str]] = []
+        self._write(list(specs))
+        self._proc: subprocess.Popen[str] | None = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, self._dir.name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def _write(self, specs: list[Mapping[str, Any]]) -> str:
+        import os
+
+        name = str(len(self._batches))
+        keys = [_key(s) for s in specs]
+        self._batches.append(keys)
+        with open(os.path.join(self._dir.name, name + ".in"), "w", encoding="utf-8") as f:
+            json.dump(keys, f)
+        return name
+
+    def add(self, specs: Iterable[Mapping[str, Any]]) -> None:
+        """More specs, drawn after those given so far."""
+        if self._proc is None or self._proc.stdin is None:
+            return
+        name = self._write(list(specs))
+        with contextlib.suppress(OSError):
+            self._proc.stdin.write(name + "\n")
+            self._proc.stdin.flush()
+
+    def finish(self, timeout: float = 120.0) -> int:
+        """Waits for the drawing, keeps what was drawn for ``_drawn``; how many charts."""
+        import os
+
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return 0
+        try:
+            with contextlib.suppress(OSError):
+                if proc.stdin is not None:
+                    proc.stdin.close()
+            proc.wait(timeout=timeout)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the charts are drawn here
+            proc.kill()
+            proc.wait()
+        _AHEAD.clear()
+        for name, keys in enumerate(self._batches):
+            path = os.path.join(self._dir.name, f"{name}.out")
+            try:
+                with open(path, encoding="utf-8") as f:
+                    svgs = json.load(f)
+            except (OSError, ValueError):
+                continue
+            _AHEAD.update((k, svg) for k, svg in zip(keys, svgs, strict=False) if svg)
+        self._dir.cleanup()
+        return len(_AHEAD)
+
+
+def drawing_here() -> bool:
+    """Whether this process has drawn a chart itself (its vl-convert is running)."""
+    return _drawing_here
 
 
 def _shown(value: Any) -> float:

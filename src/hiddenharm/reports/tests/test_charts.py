@@ -59,3 +59,50 @@ def test_a_chart_written_as_a_dict_draws_as_the_same_altair_chart() -> None:
     assert svg == altair_svg
     # a suppressed count is a "*" label at zero, never a bar of its own height
     assert ">*</text>" in svg
+
+
+def _small(title: str) -> dict[str, Any]:
+    rows = [{"category": title, "value": 2, "label": "2"}]
+    return charts.configured(charts.count_bars(rows, x_title=title))
+
+
+def test_charts_drawn_ahead_by_another_process_are_those_drawn_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(charts, "_AHEAD", {})
+    first, later = _small("First"), _small("Later")
+    broken = {**_small("Broken"), "layer": 5}  # vl-convert fails on it
+    ahead = charts.DrawingAhead([first, broken])
+    ahead.add([later])
+    assert ahead.finish() == 2  # the broken one is left to be drawn (and to fail) here
+    for spec in (first, later):
+        key = charts._key(spec)
+        assert charts._AHEAD[key] == charts._svg(key)
+    assert charts._key(broken) not in charts._AHEAD
+    assert ahead.finish() == 0  # finished once; nothing more to wait for
+
+
+def test_a_detailed_build_draws_its_charts_while_it_computes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from hiddenharm.reports import build_report, render_html
+    from hiddenharm.synth import generate
+
+    generate(tmp_path, area="E10000020,E06000031", episodes=120, seed=3)
+    monkeypatch.setattr(charts, "_AHEAD", {})
+    monkeypatch.setattr(charts, "_drawing_here", False)  # as in a fresh `hiddenharm report`
+    report = build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    figures = [f for s in view.sections(report, 0.9) for f in s.figures]
+    assert {f.id for f in figures} >= {"trend", "areas", "estimates"}
+    # every chart of the report, the trend's and areas' too, was drawn by the other process
+    assert all(charts._key(f.spec) in charts._AHEAD for f in figures)
+    html = render_html(report)
+    assert not charts.drawing_here()
+    assert html.count("<svg") >= len(figures)
+    # and a process that draws already draws them itself, as they are shown
+    monkeypatch.setattr(charts, "_AHEAD", {})
+    monkeypatch.setattr(charts, "_drawing_here", True)
+    build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    assert charts._AHEAD == {}
