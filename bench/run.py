@@ -476,7 +476,8 @@ def section_reports(
                     f"<= {RENDER_EXTRA_MAX_S:.0f} s more",
                     extra <= RENDER_EXTRA_MAX_S,
                     note=f"the detail's build beyond the JSON's {rep['build_detail_seconds']:.2f} s "
-                    f"({rep.get('build_detail_cpu_seconds', 0):.1f} s CPU), render "
+                    f"({rep.get('build_detail_cpu_seconds', 0):.1f} s CPU, the charts' drawing "
+                    "in a second process meanwhile included), render "
                     f"{rep[f'{fmt}_render_seconds']:.2f} s "
                     f"({rep.get(f'{fmt}_render_cpu_seconds', 0):.1f} s CPU), "
                     f"{rep.get(f'{fmt}_bytes') or 0:,} bytes",
