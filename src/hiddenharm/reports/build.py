@@ -164,92 +164,107 @@ def build_report(
         if progress is not None:  # validation is the long step: show its own progress
             progress(f"Validating: {what}", step, of)
 
-    tables, counts, files = load(source, as_of, validating)
-    if problems is not None:
-        counts = {str(k): int(v) for k, v in problems.items()}
-    kwargs: dict[str, Any] = {"publish": publish}
-    if prevalence:
-        kwargs["prevalence"] = dict(prevalence)
-    if children_per_parent is not None:
-        kwargs["children_per_parent"] = children_per_parent
-    las = local_authorities(tables) if detail else []
-    if detail:
-        steps += 1 + (1 if len(las) > 1 else 0)
-
-    # One engine for the region: it loads the submission once and answers every period.
-    areas: dict[str, Any] = {}
-    with Submission(dict(tables)) as region:
-        tick("Computing the measures")
-        report = dict(region.compute(period_from, period_to, **kwargs))
-        report["problems"] = counts
-        drawing = _draw_ahead(report, target) if detail else None
+    # the charts are drawn by a second process as the measures come (see _drawing_ahead)
+    drawing = _drawing_ahead() if detail else None
+    try:
+        tables, counts, files = load(source, as_of, validating)
+        if problems is not None:
+            counts = {str(k): int(v) for k, v in problems.items()}
+        kwargs: dict[str, Any] = {"publish": publish}
+        if prevalence:
+            kwargs["prevalence"] = dict(prevalence)
+        if children_per_parent is not None:
+            kwargs["children_per_parent"] = children_per_parent
+        las = local_authorities(tables) if detail else []
         if detail:
-            to = _as_date(report["period"]["to"])
-            assert to is not None
-            quarters = whole_quarters(to, TREND_QUARTERS)
-            tick(f"{len(quarters)} quarters")
-            # the quarters' own measures, from the rows that fall in them (see Submission.trend)
-            measured = region.trend(quarters, publish=publish, sections=TREND_SECTIONS)
-            report["trend"] = [
-                _trend_point(start, end, q)
-                for (start, end), q in zip(quarters, measured, strict=True)
-            ]
-            if len(las) > 1:
-                # every LA in one grouped pass over the loaded submission, each as `la=` gives
-                tick(f"{len(las)} local authorities")
-                period = report["period"]
-                areas = region.areas(
-                    period["from"], period["to"], las=las, sections=AREA_SECTIONS, **kwargs
-                )
-    if not detail:
+            steps += 1 + (1 if len(las) > 1 else 0)
+
+        # One engine for the region: it loads the submission once and answers every period.
+        areas: dict[str, Any] = {}
+        with Submission(dict(tables)) as region:
+            tick("Computing the measures")
+            report = dict(region.compute(period_from, period_to, **kwargs))
+            report["problems"] = counts
+            if drawing is not None:
+                _draw_ahead(drawing, report, target)
+            if detail:
+                to = _as_date(report["period"]["to"])
+                assert to is not None
+                quarters = whole_quarters(to, TREND_QUARTERS)
+                tick(f"{len(quarters)} quarters")
+                # the quarters, from the rows that fall in them (see Submission.trend)
+                measured = region.trend(quarters, publish=publish, sections=TREND_SECTIONS)
+                report["trend"] = [
+                    _trend_point(start, end, q)
+                    for (start, end), q in zip(quarters, measured, strict=True)
+                ]
+                if len(las) > 1:
+                    # every LA in one grouped pass over the loaded submission, each as `la=` gives
+                    tick(f"{len(las)} local authorities")
+                    period = report["period"]
+                    areas = region.areas(
+                        period["from"], period["to"], las=las, sections=AREA_SECTIONS, **kwargs
+                    )
+        if not detail:
+            if progress is not None:
+                progress("Done", steps, steps)
+            return report
+
+        report["areas"] = areas
+        if drawing is not None:
+            with contextlib.suppress(Exception):
+                from hiddenharm.reports import view
+
+                later = (view.trend_section(report, target), view.areas_section(report, target))
+                drawing.add(f.spec for s in later if s for f in s.figures)
+            drawing.finish()
+            drawing = None
+        report["meta"] = {
+            "title": title or "Hidden Harm: what the data tells us",
+            "publish": publish,
+            "target": target,
+            "as_of": str(as_of or getattr(source, "as_of", None) or dt.date.today()),
+            "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "source": str(source) if isinstance(source, str | Path) else None,
+            "files": files,
+            "prevalence": {k: list(v) for k, v in (prevalence or {}).items()},
+            "children_per_parent": children_per_parent,
+        }
         if progress is not None:
             progress("Done", steps, steps)
         return report
-
-    report["areas"] = areas
-    if drawing is not None:
-        with contextlib.suppress(Exception):
-            from hiddenharm.reports import view
-
-            later = (view.trend_section(report, target), view.areas_section(report, target))
-            drawing.add(f.spec for s in later if s for f in s.figures)
-        drawing.finish()
-    report["meta"] = {
-        "title": title or "Hidden Harm: what the data tells us",
-        "publish": publish,
-        "target": target,
-        "as_of": str(as_of or getattr(source, "as_of", None) or dt.date.today()),
-        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "source": str(source) if isinstance(source, str | Path) else None,
-        "files": files,
-        "prevalence": {k: list(v) for k, v in (prevalence or {}).items()},
-        "children_per_parent": children_per_parent,
-    }
-    if progress is not None:
-        progress("Done", steps, steps)
-    return report
+    finally:
+        if drawing is not None:  # the build failed: stop the drawing
+            drawing.cancel()
 
 
-def _draw_ahead(report: Mapping[str, Any], target: float) -> Any:
-    """Starts drawing the charts of the measures computed so far, in a second process.
+def _drawing_ahead() -> Any:
+    """A second process to draw the report's charts while this one computes, or None.
 
     A report built with its detail is built to be drawn (HTML, PDF), and drawing its
-    charts (vl-convert, on one core) is the longest part of that: drawn while DuckDB
-    computes the quarters and the areas, the two use both cores. The charts come back
-    into ``charts``' cache, where rendering finds them (the same report and target: the
-    same specs); any that fails or differs is drawn when rendered, as ever. Not in a
-    process whose own vl-convert is running already (a web worker): there it is cheaper
-    to draw them as they are shown. Returns a ``charts.DrawingAhead``, or None.
+    charts (vl-convert, on one core, holding the GIL) is the longest part of that. A
+    second process starts its vl-convert while the submission loads, draws the measures'
+    charts while DuckDB computes the quarters and the areas, then theirs; the two use
+    both cores. The charts come back into ``charts``' cache, where rendering finds them
+    (the same report and target: the same specs); any that fails or differs is drawn
+    when rendered, as ever. Not in a process whose own vl-convert is running already (a
+    web worker): there it is cheaper to draw them as they are shown.
     """
     with contextlib.suppress(Exception):
-        from hiddenharm.reports import charts, view
+        from hiddenharm.reports import charts
 
-        if charts.drawing_here():
-            return None
-        # the sections so far: the trend and areas come later (``DrawingAhead.add``)
-        figures = [f for s in view.sections(dict(report), target) for f in s.figures]
-        return charts.DrawingAhead(f.spec for f in figures)
+        if not charts.drawing_here():
+            return charts.DrawingAhead()
     return None
+
+
+def _draw_ahead(drawing: Any, report: Mapping[str, Any], target: float) -> None:
+    """Hands ``drawing`` the charts of the measures computed so far (the trend's and the
+    areas' come later)."""
+    with contextlib.suppress(Exception):
+        from hiddenharm.reports import view
+
+        drawing.add(f.spec for s in view.sections(dict(report), target) for f in s.figures)
 
 
 def _trend_point(start: dt.date, end: dt.date, q: Mapping[str, Any]) -> dict[str, Any]:

@@ -156,7 +156,9 @@ def draw(name):
         json.dump(out, f)
     os.replace(path + ".part", path)
 
-draw("0")
+# vl-convert's start (its JavaScript engine, the fonts) while the batches are being made
+vlc.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "text",
+                     "encoding": {"text": {"field": "a", "type": "nominal"}}})
 for line in sys.stdin:  # each line names one more batch; the end of input ends the process
     if line.strip():
         draw(line.strip())
@@ -164,19 +166,19 @@ for line in sys.stdin:  # each line names one more batch; the end of input ends 
 
 
 class DrawingAhead:
-    """Charts drawn by a second process while this one goes on (see ``add`` and ``finish``).
+    """Charts drawn by a second process while this one goes on: it starts its vl-convert at
+    once, draws each batch of specs given by ``add`` in turn, and ``finish`` collects them.
 
     Nothing depends on it: a chart it did not draw (it failed, it was late, the specs
     differ) is drawn here when shown, as ever."""
 
-    def __init__(self, specs: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(self) -> None:
         import subprocess
         import sys
         import tempfile
 
         self._dir = tempfile.TemporaryDirectory(prefix="hiddenharm-draw-")
         self._batches: list[list[str]] = []
-        self._write(list(specs))
         self._proc: subprocess.Popen[str] | None = subprocess.Popen(
             [sys.executable, "-c", _CHILD, self._dir.name],
             stdin=subprocess.PIPE,
@@ -196,7 +198,7 @@ class DrawingAhead:
         return name
 
     def add(self, specs: Iterable[Mapping[str, Any]]) -> None:
-        """More specs, drawn after those given so far."""
+        """Specs to draw, after those given so far."""
         if self._proc is None or self._proc.stdin is None:
             return
         name = self._write(list(specs))
@@ -206,7 +208,6 @@ class DrawingAhead:
 
     def finish(self, timeout: float = 120.0) -> int:
         """Waits for the drawing, keeps what was drawn for ``_drawn``; how many charts."""
-        import os
 
         proc, self._proc = self._proc, None
         if proc is None:
@@ -219,6 +220,20 @@ class DrawingAhead:
         except Exception:  # noqa: BLE001 - whatever went wrong, the charts are drawn here
             proc.kill()
             proc.wait()
+        self._collect()
+        return len(_AHEAD)
+
+    def cancel(self) -> None:
+        """Stops the drawing and keeps nothing (the build it was for failed)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+        self._dir.cleanup()
+
+    def _collect(self) -> None:
+        import os
+
         _AHEAD.clear()
         for name, keys in enumerate(self._batches):
             path = os.path.join(self._dir.name, f"{name}.out")
@@ -229,7 +244,6 @@ class DrawingAhead:
                 continue
             _AHEAD.update((k, svg) for k, svg in zip(keys, svgs, strict=False) if svg)
         self._dir.cleanup()
-        return len(_AHEAD)
 
 
 def drawing_here() -> bool:

@@ -72,7 +72,8 @@ def test_charts_drawn_ahead_by_another_process_are_those_drawn_here(
     monkeypatch.setattr(charts, "_AHEAD", {})
     first, later = _small("First"), _small("Later")
     broken = {**_small("Broken"), "layer": 5}  # vl-convert fails on it
-    ahead = charts.DrawingAhead([first, broken])
+    ahead = charts.DrawingAhead()
+    ahead.add([first, broken])
     ahead.add([later])
     assert ahead.finish() == 2  # the broken one is left to be drawn (and to fail) here
     for spec in (first, later):
@@ -106,3 +107,23 @@ def test_a_detailed_build_draws_its_charts_while_it_computes(
     monkeypatch.setattr(charts, "_drawing_here", True)
     build_report(tmp_path, as_of=dt.date(2026, 1, 1))
     assert charts._AHEAD == {}
+
+
+def test_a_build_that_fails_stops_its_drawing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from hiddenharm.reports import FatalSubmission, build_report
+
+    started: list[charts.DrawingAhead] = []
+
+    class Watched(charts.DrawingAhead):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(charts, "DrawingAhead", Watched)
+    monkeypatch.setattr(charts, "_drawing_here", False)
+    (tmp_path / "episodes.csv").write_text("not,a,submission\n")
+    with pytest.raises(FatalSubmission):
+        build_report(tmp_path)
+    assert len(started) == 1 and started[0]._proc is None  # killed and waited for
