@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hiddenharm.reports.render import context, render_html, render_json, render_pdf
 
 # Imported on first use (PEP 562): `hiddenharm report --format json` and the other commands
-# must not pay for Altair, vl-convert, Jinja2 and WeasyPrint, which only rendering needs.
+# must not pay for vl-convert, Jinja2 and WeasyPrint, which only rendering needs.
 _WHERE = {
     **dict.fromkeys(
         (

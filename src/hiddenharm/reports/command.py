@@ -19,7 +19,7 @@ ENGINES = ("duckdb", "spark")
 
 def render_json(report: dict[str, Any]) -> str:
     """The spec's JSON, exactly as ``reports.render.render_json`` writes it (a test holds the
-    two equal), without importing the renderer's Altair, vl-convert, Jinja2 and WeasyPrint."""
+    two equal), without importing the renderer's vl-convert, Jinja2 and WeasyPrint."""
     import json
 
     from hiddenharm.reports.build import spec_json
@@ -304,7 +304,7 @@ def report(
         if fmt_ == "json":
             data: bytes = render_json(result).encode()
         else:
-            # Altair, vl-convert, Jinja2 and WeasyPrint: only for the formats that draw.
+            # vl-convert, Jinja2 and WeasyPrint: only for the formats that draw.
             from hiddenharm.reports.render import render_html, render_pdf
 
             data = render_html(result).encode() if fmt_ == "html" else render_pdf(result)
