@@ -3,6 +3,7 @@ the same code as any provider's file (one definition of every figure)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -485,15 +486,23 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
     return {**figures, "computed_at": now, "seconds": seconds, "cached": False, "stale": False}
 
 
-def trend_spec(table: dict, target: float = 0.9):
-    """An over-time table as an Altair line chart: one line per column, the target dashed.
+class TrendSpec(dict):
+    """A Vega-Lite spec as a dict, with an Altair chart's `to_dict` for code written for one."""
+
+    def to_dict(self, validate: bool = False) -> dict:
+        return copy.deepcopy(dict(self))
+
+
+def trend_spec(table: dict, target: float = 0.9) -> TrendSpec:
+    """An over-time table as a Vega-Lite line chart: one line per column, the target dashed.
 
     Every quarter of the table is on the axis (its scale's domain), whether or not it has a
     value: a quarter without one breaks the line there (the rows are kept, with a null
     rate, so that Vega-Lite's line is not joined across it), and a quarter where no column
-    has a value says "No data". The points are drawn only where there is a value."""
-    import altair as alt
+    has a value says "No data". The points are drawn only where there is a value.
 
+    Written out as the dict Altair's `to_dict` gave for the same chart (a test holds them
+    equal), without Altair: its import alone was a second of a process's first figures."""
     from hiddenharm.reports import charts
 
     quarters = [r["label"] for r in table["rows"]]
@@ -508,42 +517,74 @@ def trend_spec(table: dict, target: float = 0.9):
         for r in table["rows"]
         if all(cell["rate"] is None for cell in r["cells"])
     ]
-    x = alt.X(
-        "quarter:O",
-        sort=quarters,
-        scale=alt.Scale(domain=quarters),
-        title=None,
-        axis=alt.Axis(labelAngle=-45),
-    )
-    y = alt.Y("rate:Q", title="Rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
-    colour = alt.Color(
-        "measure:N",
-        sort=measures,
-        title=None,
-        scale=alt.Scale(
-            domain=measures, range=[charts.BLUE, charts.ORANGE, charts.DARK, "#00703c"]
-        ),
-    )
-    shape = alt.Shape("measure:N", sort=measures, legend=None)
+    x = {
+        "axis": {"labelAngle": -45},
+        "field": "quarter",
+        "scale": {"domain": quarters},
+        "sort": quarters,
+        "title": None,
+        "type": "ordinal",
+    }
+    y = {
+        "axis": {"format": "%"},
+        "field": "rate",
+        "scale": {"domain": [0, 1]},
+        "title": "Rate",
+        "type": "quantitative",
+    }
+    colour = {
+        "field": "measure",
+        "scale": {
+            "domain": measures,
+            "range": [charts.BLUE, charts.ORANGE, charts.DARK, "#00703c"],
+        },
+        "sort": measures,
+        "title": None,
+        "type": "nominal",
+    }
+    shape = {"field": "measure", "legend": None, "sort": measures, "type": "nominal"}
     # a null rate breaks the line there, instead of being left out (which joins it)
-    line = alt.Chart().mark_line(invalid="break-paths-show-domains").encode(x=x, y=y, color=colour)
-    points = (
-        alt.Chart()
-        .transform_filter("isValid(datum.rate)")
-        .mark_point(filled=True)
-        .encode(x=x, y=y, color=colour, shape=shape)
-    )
-    rule = alt.Chart().mark_rule(color="#0b0c0c", strokeDash=[4, 3]).encode(y=alt.datum(target))
+    line = {
+        "mark": {"type": "line", "invalid": "break-paths-show-domains"},
+        "encoding": {"color": colour, "x": x, "y": y},
+    }
+    points = {
+        "mark": {"type": "point", "filled": True},
+        "encoding": {"color": colour, "shape": shape, "x": x, "y": y},
+        "transform": [{"filter": "isValid(datum.rate)"}],
+    }
+    rule = {
+        "mark": {"type": "rule", "color": "#0b0c0c", "strokeDash": [4, 3]},
+        "encoding": {"y": {"datum": target}},
+    }
     layers = [line, points, rule]
     if empty:
         layers.append(
-            alt.Chart(alt.Data(values=empty))
-            .mark_text(color="#505a5f", fontSize=11, angle=270, align="left")
-            .encode(x=x, y=alt.datum(0.04), text="note:N")
+            {
+                "data": {"values": empty},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "angle": 270,
+                    "color": "#505a5f",
+                    "fontSize": 11,
+                },
+                "encoding": {
+                    "text": {"field": "note", "type": "nominal"},
+                    "x": x,
+                    "y": {"datum": 0.04},
+                },
+            }
         )
-    return alt.layer(*layers, data=alt.Data(values=data)).properties(
-        width=charts.WIDTH - 120, height=190
-    )
+    spec = {
+        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
+        "layer": layers,
+        "data": {"values": data},
+        "height": 190,
+        "width": charts.WIDTH - 120,
+        "$schema": charts.SCHEMA,
+    }
+    return TrendSpec(copy.deepcopy(spec))  # no part shared between layers
 
 
 def trend_chart(table: dict, target: float = 0.9) -> str:

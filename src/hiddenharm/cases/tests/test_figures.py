@@ -178,3 +178,72 @@ def test_it_draws_the_quarters_without_a_value_on_the_dashboards_chart(as_person
     for label in labels:  # every quarter's label is drawn on the axis
         assert f">{label}</text>" in area["chart"]
     assert area["chart"].count(">No data</text>") == len(empty)
+
+
+def _altair_trend_spec(table: dict, target: float) -> dict:
+    """The over-time chart as it was built with Altair, before it was written as a dict."""
+    alt = pytest.importorskip("altair")
+    from hiddenharm.reports import charts
+
+    quarters = [r["label"] for r in table["rows"]]
+    measures = list(table["columns"])
+    data = [
+        {"quarter": r["label"], "measure": column, "rate": cell["rate"]}
+        for r in table["rows"]
+        for column, cell in zip(measures, r["cells"], strict=True)
+    ]
+    empty = [
+        {"quarter": r["label"], "note": "No data"}
+        for r in table["rows"]
+        if all(cell["rate"] is None for cell in r["cells"])
+    ]
+    x = alt.X(
+        "quarter:O",
+        sort=quarters,
+        scale=alt.Scale(domain=quarters),
+        title=None,
+        axis=alt.Axis(labelAngle=-45),
+    )
+    y = alt.Y("rate:Q", title="Rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    colour = alt.Color(
+        "measure:N",
+        sort=measures,
+        title=None,
+        scale=alt.Scale(
+            domain=measures, range=[charts.BLUE, charts.ORANGE, charts.DARK, "#00703c"]
+        ),
+    )
+    shape = alt.Shape("measure:N", sort=measures, legend=None)
+    line = alt.Chart().mark_line(invalid="break-paths-show-domains").encode(x=x, y=y, color=colour)
+    points = (
+        alt.Chart()
+        .transform_filter("isValid(datum.rate)")
+        .mark_point(filled=True)
+        .encode(x=x, y=y, color=colour, shape=shape)
+    )
+    rule = alt.Chart().mark_rule(color="#0b0c0c", strokeDash=[4, 3]).encode(y=alt.datum(target))
+    layers = [line, points, rule]
+    if empty:
+        layers.append(
+            alt.Chart(alt.Data(values=empty))
+            .mark_text(color="#505a5f", fontSize=11, angle=270, align="left")
+            .encode(x=x, y=alt.datum(0.04), text="note:N")
+        )
+    chart = alt.layer(*layers, data=alt.Data(values=data)).properties(
+        width=charts.WIDTH - 120, height=190
+    )
+    return chart.to_dict(validate=False)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [[0.5, 0.3], [None, 0.3], [None, None], [0.8, 0.3], [0.9, None]],
+        [[1.0, 0.0], [0.0, None], [0.25, 1 / 3]],
+        [[None, None]] * 8,
+    ],
+)
+def test_it_writes_the_trend_chart_as_the_spec_altair_built(cells):
+    table = _over_time(cells)
+    for target in (0.9, 0.8):
+        assert figures.trend_spec(table, target).to_dict() == _altair_trend_spec(table, target)
