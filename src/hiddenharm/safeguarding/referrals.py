@@ -379,39 +379,9 @@ def _utc(moment: dt.datetime | None) -> str | None:
 
 
 def referral_json(referral: Referral) -> dict:
-    """A referral exactly as spec/api.md shows it."""
-    team = referral.team
-    return {
-        "id": referral.pk,
-        "state": referral.state,
-        "provider": referral.provider.agency_code,
-        "client": referral.client.client_ref,
-        "team": {"id": team.pk, "name": team.name, "la": team.la_code} if team else None,
-        "children": [
-            {"ref": c.child_ref, "year_of_birth": c.year_of_birth, "sex": c.sex or None}
-            for c in sorted(referral.children.all(), key=lambda c: c.child_ref)
-        ],
-        "unborn": {"edd": referral.unborn_edd.isoformat()} if referral.unborn_edd else None,
-        "concerns": list(referral.concerns),
-        "description": referral.description,
-        "risk": referral.risk,
-        "service_action": referral.service_action,
-        "consent": referral.consent or None,
-        "without_consent_reason": referral.without_consent_reason,
-        "created_at": _utc(referral.created_at),
-        "sent_at": _utc(referral.sent_at),
-        "acknowledged_at": _utc(referral.acknowledged_at),
-        "decided_at": _utc(referral.decided_at),
-        "outcome": referral.outcome or None,
-        "closed_at": _utc(referral.closed_at),
-        "withdrawn_at": _utc(referral.withdrawn_at),
-        "deadlines": {
-            "acknowledgement": _utc(referral.ack_deadline),
-            "decision": _utc(referral.decision_deadline),
-        }
-        if referral.sent_at
-        else None,
-    }
+    """A referral exactly as spec/api.md shows it (read again from the database: the shape
+    has one definition, `referrals_json`)."""
+    return referrals_json(Referral.objects.filter(pk=referral.pk))[0]
 
 
 _LIST_FIELDS = (
@@ -423,8 +393,9 @@ _LIST_FIELDS = (
 
 
 def referrals_json(referrals) -> list[dict]:
-    """`referral_json` of each referral of a queryset, in its order, read as rows (two
-    queries, no model instances): an inbox of hundreds is listed often by a case system."""
+    """Each referral of a queryset exactly as spec/api.md shows it, in the queryset's order,
+    read as rows (two queries, no model instances: an inbox of hundreds is listed often by
+    a case system)."""
     rows = list(referrals.values_list(*_LIST_FIELDS))
     kids: dict[int, list[dict]] = {}
     through = Referral.children.through.objects.filter(
