@@ -61,6 +61,16 @@ class Referral(models.Model):
         blank=True,
     )
     children = models.ManyToManyField("cases.Child", related_name="referrals", blank=True)
+    # The screening that decided to refer, when the referral was made from one (the link
+    # between the keyworker's decision and what was sent; children's social care never sees
+    # the screening itself).
+    screening = models.ForeignKey(
+        "screening.Screening",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        null=True,
+        blank=True,
+    )
     unborn_edd = models.DateField("Unborn child: expected date of delivery", null=True, blank=True)
     concerns = models.JSONField(default=list, blank=True)
     description = models.TextField("What the concern is", blank=True)

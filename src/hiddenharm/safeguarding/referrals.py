@@ -138,9 +138,14 @@ def _treatment_writer(user, client):
 
 
 @transaction.atomic
-def create_referral(user, client, data: dict, *, at: dt.datetime | None = None) -> Referral:
-    """A new referral in `draft` about the client's children (the rest may follow)."""
+def create_referral(
+    user, client, data: dict, *, at: dt.datetime | None = None, screening=None
+) -> Referral:
+    """A new referral in `draft` about the client's children (the rest may follow); made
+    from `screening` (one of the client's) when the keyworker started from its decision."""
     _treatment_writer(user, client)
+    if screening is not None and screening.client_id != client.pk:
+        raise PermissionDenied("The screening is not this client's")
     fields, errors = _clean(client, {k: data[k] for k in DRAFT_FIELDS if k in data})
     if errors:
         raise ReferralInvalid(errors)
@@ -149,17 +154,19 @@ def create_referral(user, client, data: dict, *, at: dt.datetime | None = None) 
         client=client,
         created_by=user,
         created_at=at or timezone.now(),
+        screening=screening,
     )
     _apply(referral, fields)
     referral.save()
     referral.children.set(fields.get("children", []))
+    named = {k for k, v in fields.items() if v} | ({"screening"} if screening else set())
     record(
         ReferralChange(
             referral_id=referral.pk,
             client_id=client.pk,
             action="create",
             to_state=codes.DRAFT,
-            fields=tuple(sorted(k for k, v in fields.items() if v)),
+            fields=tuple(sorted(named)),
         ),
         actor=user,
     )

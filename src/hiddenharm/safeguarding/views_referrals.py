@@ -107,7 +107,9 @@ def referral_create(request, client_id):
     form = ReferralForm(request.POST or None, initial=initial, **context)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = referrals.create_referral(request.user, client, form.service_data())
+            referral = referrals.create_referral(
+                request.user, client, form.service_data(), screening=screening
+            )
         except referrals.ReferralInvalid as exc:
             add_service_errors(form, exc)
         else:

@@ -98,6 +98,10 @@ def screening_detail(request, screening_id):
             if can_write and referral_url(client)
             else None,
             "title": f"Screening of {screening.screened_on:%-d %B %Y}",
+            # the referrals made from it that this person may see
+            "referrals_made": list(
+                access.referrals_for(request.user).filter(screening=screening).order_by("pk")
+            ),
         },
     )
 

@@ -104,6 +104,52 @@ def test_it_saves_what_the_keyworker_changed_not_what_was_filled_in(as_persona, 
     assert saved.description == "Changed after talking to the school"
 
 
+def test_it_links_the_referral_and_the_screening_it_was_made_from(as_persona, world):
+    from hiddenharm.audit.models import AuditEvent
+
+    screening = _screen(world, **WORRYING)
+    http = as_persona("keyworker")
+    data = {"children": ["K1"], "concerns": ["NEGLECT"], "consent": "GIVEN"}
+    assert http.post(_form_url(world, screening), data).status_code == 302
+    made = Referral.objects.get()
+    assert made.screening == screening
+    event = AuditEvent.objects.get(kind="referral", object_id=str(made.pk))
+    assert "screening" in event.details["fields"]
+    page = http.get(reverse("safeguarding:referral_detail", args=[made.pk])).content.decode()
+    assert 'id="made-from"' in page and reverse("screening:detail", args=[screening.pk]) in page
+    page = http.get(reverse("screening:detail", args=[screening.pk])).content.decode()
+    assert 'id="referrals-made"' in page
+    assert reverse("safeguarding:referral_detail", args=[made.pk]) in page
+    # a referral written without a screening names none
+    plain = reverse("safeguarding:referral_create", args=[world.client_obj.pk])
+    assert http.post(plain, data).status_code == 302
+    assert Referral.objects.exclude(pk=made.pk).get().screening is None
+
+
+def test_it_refuses_to_link_a_screening_of_another_client(world):
+    from django.core.exceptions import PermissionDenied
+
+    from hiddenharm.safeguarding import referrals
+
+    screening = _screen(world, **WORRYING)
+    someone_else = Client.objects.create(
+        provider=world.provider,
+        team=world.team,
+        keyworker=world.users["keyworker"],
+        client_ref="C0003",
+        first_initial="E",
+        surname_initial="F",
+        dob=dt.date(1991, 1, 1),
+        sex="F",
+        la=world.provider.la_code,
+    )
+    with pytest.raises(PermissionDenied):
+        referrals.create_referral(
+            world.users["keyworker"], someone_else, {"concerns": ["NEGLECT"]}, screening=screening
+        )
+    assert not Referral.objects.exists()
+
+
 def test_it_refuses_a_screening_of_another_client_or_service(as_persona, world):
     screening = _screen(world, **WORRYING)
     someone_else = Client.objects.create(
