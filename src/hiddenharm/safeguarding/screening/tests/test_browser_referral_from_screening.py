@@ -51,6 +51,13 @@ def test_a_keyworker_refers_from_a_screening_with_the_form_filled_in(page, world
     saved = Referral.objects.get()
     assert saved.concerns == ["NEGLECT", "DOMESTIC_ABUSE", "PARENTAL_SUBSTANCE_USE"]
     assert "Decided: Refer" in saved.description
+    # the saved referral names the screening it came from, and the screening lists it
+    expect(page.locator("#made-from")).to_contain_text("the screening of 22 January 2025")
+    shot("referral-made-from")
+    page.locator("#made-from a").click()
+    expect(page.locator("#referrals-made")).to_contain_text(f"referral {saved.pk} (draft)")
+    shot("screening-lists-its-referral")
+    assert saved.screening_id == screening.pk
     page.watch.assert_clean()
 
 
