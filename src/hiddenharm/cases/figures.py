@@ -315,7 +315,7 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
             over_time = region.trend(
                 quarters, publish=publish, sections=("completeness", "currency")
             )
-        team_report, team_over_time = by_team.result() if by_team else (None, None)
+        team_report, team_over_time = by_team.result() if by_team else ({}, [])
     names = {p.agency_code: p.name for p in providers if p.agency_code}
     table = {
         "title": "By treatment type and agency",
