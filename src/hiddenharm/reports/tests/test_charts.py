@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from hiddenharm.reports import charts, view
+from hiddenharm.reports import build, charts, view
 
 
 @cache
@@ -94,6 +94,7 @@ def test_a_detailed_build_draws_its_charts_while_it_computes(
     generate(tmp_path, area="E10000020,E06000031", episodes=120, seed=3)
     monkeypatch.setattr(charts, "_AHEAD", {})
     monkeypatch.setattr(charts, "_drawing_here", False)  # as in a fresh `hiddenharm report`
+    monkeypatch.setattr(build, "_spare_core", lambda: True)  # on an idle machine
     report = build_report(tmp_path, as_of=dt.date(2026, 1, 1))
     figures = [f for s in view.sections(report, 0.9) for f in s.figures]
     assert {f.id for f in figures} >= {"trend", "areas", "estimates"}
@@ -107,6 +108,23 @@ def test_a_detailed_build_draws_its_charts_while_it_computes(
     monkeypatch.setattr(charts, "_drawing_here", True)
     build_report(tmp_path, as_of=dt.date(2026, 1, 1))
     assert charts._AHEAD == {}
+    # as does one with no core to spare
+    monkeypatch.setattr(charts, "_drawing_here", False)
+    monkeypatch.setattr(build, "_spare_core", lambda: False)
+    build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    assert charts._AHEAD == {}
+
+
+def test_a_core_is_spare_when_nothing_else_runs_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build, "_running_elsewhere", lambda: 0)
+    assert build._spare_core()
+    monkeypatch.setattr(build, "_running_elsewhere", lambda: 1)
+    assert not build._spare_core()
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 8)
+    assert build._spare_core()
+    monkeypatch.setattr(build, "_running_elsewhere", lambda: None)  # no count: assume free
+    assert build._spare_core()
 
 
 def test_a_build_that_fails_stops_its_drawing(
@@ -123,6 +141,7 @@ def test_a_build_that_fails_stops_its_drawing(
 
     monkeypatch.setattr(charts, "DrawingAhead", Watched)
     monkeypatch.setattr(charts, "_drawing_here", False)
+    monkeypatch.setattr(build, "_spare_core", lambda: True)
     (tmp_path / "episodes.csv").write_text("not,a,submission\n")
     with pytest.raises(FatalSubmission):
         build_report(tmp_path)
