@@ -198,6 +198,7 @@ def _derive_distinct(
     """For each distinct value of a column: its parsed values (d_, n_, y_, m_) and whether a
     rule of that column alone reports it."""
     name = c.col.name
+    assert c.distinct is not None  # set for every column derived by distinct value
     cols = [pa.array(np.arange(len(c.distinct))), c.distinct, c.distinct_value]
     names = ["i_", f"r_{name}", name]
     if c.distinct_parts is not None:
