@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from django import db
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hiddenharm.cases import exchange
@@ -400,14 +401,37 @@ def _refresh_later(key: str, versions: str) -> bool:
         if key in _refreshing:
             return True
         _refreshing.add(key)
+    # Across processes: the row is claimed by one update (a claim older than
+    # REFRESH_CLAIM_SECONDS is a process that died, and is taken over).
+    now = timezone.now()
+    claimed = (
+        FigureCache.objects.filter(key=key)
+        .filter(
+            Q(refreshing_since__isnull=True)
+            | Q(refreshing_since__lt=now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS))
+        )
+        .update(refreshing_since=now)
+    )
+    if not claimed:  # another worker is working it out: show the stale figures meanwhile
+        with _refreshing_lock:
+            _refreshing.discard(key)
+        return True
     entry = FigureCache.objects.get(key=key)
     args = entry.args or None
     if args is None:  # stored before its arguments were: work it out now instead
-        with _refreshing_lock:
-            _refreshing.discard(key)
+        _release(key)
         return False
     start_refresh(functools.partial(_refresh, key, versions, args))
     return True
+
+
+REFRESH_CLAIM_SECONDS = 600
+
+
+def _release(key: str) -> None:
+    FigureCache.objects.filter(key=key).update(refreshing_since=None)
+    with _refreshing_lock:
+        _refreshing.discard(key)
 
 
 def _refresh(key: str, versions: str, args: dict) -> None:
@@ -429,8 +453,7 @@ def _refresh(key: str, versions: str, args: dict) -> None:
             versions,
         )
     finally:
-        with _refreshing_lock:
-            _refreshing.discard(key)
+        _release(key)
 
 
 def start_refresh(work) -> None:
@@ -477,6 +500,7 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
                         "computed_at": now,
                         "seconds": seconds,
                         "figures": figures,
+                        "refreshing_since": None,
                     },
                 )
                 # Figures as of an earlier day are never asked for again.

@@ -313,3 +313,6 @@ class FigureCache(models.Model):
     # What to compute the scope again from (provider and team ids, period, publish, as-of
     # date), so a background refresh needs no request: ids only, no personal data.
     args = models.JSONField(default=dict)
+    # When a web process claimed the refresh of these figures (null: none is under way), so
+    # that one process works a stale scope out, not every worker that shows it.
+    refreshing_since = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hiddenharm.accounts.models import Role
 from hiddenharm.accounts.testing import make_user
@@ -275,6 +276,35 @@ def test_it_shows_the_last_figures_dated_while_new_ones_are_worked_out(
     assert fresh.context["cached"] and not fresh.context["stale"]
     assert _prntstat(fresh) == (1, 2)
     assert b'id="figures-as-of"' in fresh.content
+
+
+def test_it_works_a_stale_scope_out_in_one_process_however_many_show_it(
+    as_persona, world, settings, monkeypatch
+):
+    """Each gunicorn worker has its own memory: the claim on the stored row makes one of
+    them work the scope out; a claim left by a process that died is taken over later."""
+    settings.HH_FIGURES_REFRESH = "BACKGROUND"
+    queued = []
+    monkeypatch.setattr(figures, "start_refresh", queued.append)
+    monkeypatch.setattr(figures, "_refreshing", set())  # this process's, for this test only
+    http = as_persona("manager")
+    _view(http)
+    _new_episode(_new_client(world.provider, "C0002", world.team), "E0002")
+    assert _view(http).context["stale"] and len(queued) == 1
+    figures._refreshing.clear()  # another worker: none of this process's memory
+    assert _view(http).context["stale"] and len(queued) == 1  # the claim holds
+    queued[0]()  # the first worker's refresh stores the figures and lets go of the claim
+    assert FigureCache.objects.get().refreshing_since is None
+    _new_episode(_new_client(world.provider, "C0003", world.team), "E0003")
+    _view(http)
+    assert len(queued) == 2
+    # that worker dies with the claim on: after REFRESH_CLAIM_SECONDS another takes it over
+    figures._refreshing.clear()
+    FigureCache.objects.update(
+        refreshing_since=timezone.now() - dt.timedelta(seconds=figures.REFRESH_CLAIM_SECONDS + 1)
+    )
+    _view(http)
+    assert len(queued) == 3
 
 
 def test_it_waits_for_new_figures_by_default(as_persona, world, monkeypatch):
