@@ -160,7 +160,7 @@ def test_problems_of_no_one_agency_go_to_the_first_agency(tmp_path: Path) -> Non
     generate(folder, agencies=2, episodes=400, errors=True, seed=4, as_of=AS_OF)
     result = validate(folder, as_of=AS_OF)
     filed = W.file_submission(result, tmp_path / "wh")
-    counts = {}
+    counts: dict[str, int] = {}
     for f in filed:
         for code in pq.read_table(f.file("problems")).column("code").to_pylist():
             counts[code] = counts.get(code, 0) + 1

@@ -39,7 +39,7 @@ def test_every_chart_of_a_report_is_valid_vega_lite(
 def test_a_chart_written_as_a_dict_draws_as_the_same_altair_chart() -> None:
     import altair as alt
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"category": "0", "value": 3, "label": "3"},
         {"category": "1", "value": None, "label": "*"},
     ]
