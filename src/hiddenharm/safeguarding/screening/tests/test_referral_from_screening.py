@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from hiddenharm.cases.models import Child, ChildStatus, Client
+from hiddenharm.cases.models import Child, ChildStatus
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.safeguarding.models import Referral
 from hiddenharm.safeguarding.screening import referral, services
 from hiddenharm.safeguarding.screening.demo import CALM
@@ -132,16 +133,8 @@ def test_it_refuses_to_link_a_screening_of_another_client(world):
     from hiddenharm.safeguarding import referrals
 
     screening = _screen(world, **WORRYING)
-    someone_else = Client.objects.create(
-        provider=world.provider,
-        team=world.team,
-        keyworker=world.users["keyworker"],
-        client_ref="C0003",
-        first_initial="E",
-        surname_initial="F",
-        dob=dt.date(1991, 1, 1),
-        sex="F",
-        la=world.provider.la_code,
+    someone_else = new_client(
+        world.provider, "C0003", team=world.team, keyworker=world.users["keyworker"]
     )
     with pytest.raises(PermissionDenied):
         referrals.create_referral(
@@ -152,16 +145,8 @@ def test_it_refuses_to_link_a_screening_of_another_client(world):
 
 def test_it_refuses_a_screening_of_another_client_or_service(as_persona, world):
     screening = _screen(world, **WORRYING)
-    someone_else = Client.objects.create(
-        provider=world.provider,
-        team=world.team,
-        keyworker=world.users["keyworker"],
-        client_ref="C0002",
-        first_initial="C",
-        surname_initial="D",
-        dob=dt.date(1990, 1, 1),
-        sex="M",
-        la=world.provider.la_code,
+    someone_else = new_client(
+        world.provider, "C0002", team=world.team, keyworker=world.users["keyworker"]
     )
     http = as_persona("keyworker")
     assert http.get(_form_url(world, screening, someone_else)).status_code == 403
