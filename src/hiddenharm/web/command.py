@@ -61,6 +61,12 @@ def _run(host: str, port: int) -> None:
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
+def _post_fork(server, worker) -> None:
+    from hiddenharm.web.warm import after_fork
+
+    after_fork(server, worker)
+
+
 def _gunicorn(host: str, port: int, workers: int) -> None:
     """gunicorn in this process, serving hiddenharm.web.wsgi:application, its own log lines
     as JSON like the application's (no access log: the application writes one line per
@@ -80,6 +86,8 @@ def _gunicorn(host: str, port: int, workers: int) -> None:
         "forwarded_allow_ips": env_str("HH_FORWARDED_ALLOW_IPS") or "127.0.0.1",
         "accesslog": None,
         "errorlog": "-",
+        # each worker starts vl-convert after the fork (it cannot cross one): hiddenharm.web.warm
+        "post_fork": _post_fork,
         "logconfig_dict": {
             "version": 1,
             "disable_existing_loggers": False,

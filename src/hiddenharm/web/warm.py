@@ -6,11 +6,18 @@ imports every country it knows, about a second). Under load that fell on the fir
 of each worker, and again on each worker gunicorn recycles (found by the load test: a home
 page took 1 s of CPU on a fresh worker and 50 ms after). Done before the fork, the workers
 share it; nothing here opens a database connection or starts a thread.
+
+What cannot cross a fork is started in each worker after it (`after_fork`, gunicorn's
+post_fork hook): vl-convert, which draws the dashboards' over-time charts, runs a JavaScript
+engine on threads of its own, and starting it took about a second of a worker's first
+dashboard whose figures were not cached yet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 
@@ -35,6 +42,7 @@ def warm_up(today: dt.date | None = None) -> dict[str, int]:
     from django.urls import get_resolver
     from django.utils import timezone
 
+    import hiddenharm.measures  # noqa: F401  (the figures' measures: imported, nothing started)
     from hiddenharm.safeguarding import workdays
 
     views = len(get_resolver().reverse_dict)  # imports every urls module and its views
@@ -47,3 +55,30 @@ def warm_up(today: dt.date | None = None) -> dict[str, int]:
         for y in (year - 1, year, year + 1):
             days += len(workdays.bank_holidays(country, y))
     return {"views": views, "templates": len(names), "bank_holidays": days}
+
+
+# A table of one quarter with one value: the smallest chart the dashboards draw.
+_SAMPLE_TREND = {
+    "columns": ["All"],
+    "rows": [{"label": "Warm-up", "cells": [{"rate": 0.5, "num": 1, "den": 2}]}],
+}
+
+
+def warm_charts() -> float:
+    """Start vl-convert by drawing one over-time chart as the dashboards draw theirs (the
+    engine starts on its first drawing). Returns the seconds it took."""
+    from hiddenharm.cases import figures
+
+    t0 = time.perf_counter()
+    figures.trend_chart(_SAMPLE_TREND)
+    return time.perf_counter() - t0
+
+
+def after_fork(server=None, worker=None) -> threading.Thread:
+    """gunicorn's post_fork hook: start vl-convert in this worker on a daemon thread, so that
+    the first dashboard it computes does not wait for the engine to start. (vl-convert holds
+    the GIL while it starts: a request arriving in that second waits for it, as it would
+    have in its own drawing.)"""
+    thread = threading.Thread(target=warm_charts, name="hh-warm-charts", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,75 @@
+"""vl-convert, which draws the dashboards' over-time charts, cannot be started before
+gunicorn forks (its JavaScript engine runs on threads, which a fork does not copy): each
+worker starts it after the fork, on a thread, so that its first dashboard does not wait."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from unittest import mock
+
+from hiddenharm.web import command, warm
+from hiddenharm.web.tests.test_production import production_env
+
+
+def test_it_gives_gunicorn_a_post_fork_hook_that_starts_the_chart_engine():
+    from gunicorn.app.base import BaseApplication
+
+    servers = []
+    with mock.patch.object(BaseApplication, "run", lambda self: servers.append(self)):
+        command._gunicorn("127.0.0.1", 8125, 2)
+    (server,) = servers
+    hook = server.cfg.post_fork
+    assert hook is command._post_fork
+    names = []
+    with mock.patch.object(
+        warm, "warm_charts", lambda: names.append(threading.current_thread().name)
+    ):
+        hook(server, None)
+        for t in threading.enumerate():
+            if t.name == "hh-warm-charts":
+                t.join(timeout=30)
+    assert names == ["hh-warm-charts"]
+
+
+def test_it_draws_a_chart_with_the_dashboards_code_on_a_thread_of_its_own():
+    from hiddenharm.cases import figures
+
+    figures._trend_svg.cache_clear()
+    thread = warm.after_fork()
+    assert thread.daemon and thread.name == "hh-warm-charts"
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert figures._trend_svg.cache_info().currsize == 1  # drawn by trend_chart, kept
+    svg = figures.trend_chart(warm._SAMPLE_TREND)
+    assert svg.startswith("<svg") and figures._trend_svg.cache_info().hits == 1
+
+
+_PROBE = """
+import json, sys, threading
+import django
+django.setup()
+from hiddenharm.web.warm import warm_up
+before = "hiddenharm.measures" in sys.modules
+warm_up()
+print(json.dumps({
+    "before": before,
+    "after": "hiddenharm.measures" in sys.modules,
+    "threads": threading.active_count(),
+}))
+"""
+
+
+def test_it_imports_the_measures_before_the_fork_and_starts_no_thread_there(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got == {"before": False, "after": True, "threads": 1}
