@@ -255,11 +255,16 @@ def export_submission(
 
 def validated_export(providers, as_of: dt.date | None = None, *, team_id: int | None = None):
     """The providers' records written out and read back through the validator: the same
-    path as any provider's file, so the figures and their problems are a submission's."""
+    path as any provider's file, so the figures and their problems are a submission's.
+
+    Written as Parquet, a format a provider may send too: the validator reads the same text
+    as from CSV (problems are reported under the .csv names) without writing and parsing
+    CSV, and no cell is changed for spreadsheets (the records hold no formula references:
+    the forms and the import refuse them)."""
     from hiddenharm.extract import validate
 
     with tempfile.TemporaryDirectory(prefix="hh-export-") as tmp:
-        export_submission(providers, tmp, team_id=team_id)
+        export_submission(providers, tmp, "parquet", team_id=team_id)
         return validate(Path(tmp), as_of=as_of)
 
 

@@ -316,19 +316,24 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
             over_time = region.trend(
                 quarters, publish=publish, sections=("completeness", "currency")
             )
+        names = {p.agency_code: p.name for p in providers if p.agency_code}
+        agencies = sorted((report.get("completeness") or {}).get("by_agency") or {})
+        if publish:  # as the published report's trend: the area by treatment type
+            columns = [(k, SPLIT_LABELS[k]) for k in PUBLISHED_SPLITS]
+        else:
+            columns = [("all", "All")] + [(a, agency_label(a, names)) for a in agencies]
+        trends = trend_tables(over_time, quarters, columns)
+        if by_team is not None:
+            # The area's charts drawn while the teams are measured: vl-convert holds the GIL,
+            # DuckDB on the other thread does not (`trend_chart` keeps them for `_compute`).
+            for t in trends:
+                trend_chart(t)
         team_report, team_over_time = by_team.result() if by_team else ({}, [])
-    names = {p.agency_code: p.name for p in providers if p.agency_code}
     table = {
         "title": "By treatment type and agency",
         "rows": rows(report, names, published=publish),
     }
     tables = [table]
-    agencies = sorted((report.get("completeness") or {}).get("by_agency") or {})
-    if publish:  # as the published report's trend: the area by treatment type
-        columns = [(k, SPLIT_LABELS[k]) for k in PUBLISHED_SPLITS]
-    else:
-        columns = [("all", "All")] + [(a, agency_label(a, names)) for a in agencies]
-    trends = trend_tables(over_time, quarters, columns)
     if teams:
         team_rows = [agency_row(team_report, _team_code(t.pk), f"Team {t.name}") for t in teams]
         tables.append({"title": "By team", "rows": team_rows})
