@@ -574,7 +574,11 @@ def section_web(clients: int, requests: int) -> dict[str, Any]:
                     "ms",
                     f"< {FIRST_VIEW_MAX_MS:,.0f} ms",
                     cold < FIRST_VIEW_MAX_MS,
-                    note="one request: the cache is cold after the load",
+                    note="one request: the cache is cold after the load; CPU "
+                    f"{page.get('first_cpu_ms', 0):,.0f} ms (the process, all threads); "
+                    f"1-min load {page.get('first_load_before', 0):.1f} before; the process "
+                    "warmed first as `serve` warms a worker (warm_up before the fork, "
+                    "vl-convert started after it)",
                 )
             )
     after = web.get("after_change")
