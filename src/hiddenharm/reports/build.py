@@ -200,6 +200,8 @@ def build_report(
                     _trend_point(start, end, q)
                     for (start, end), q in zip(quarters, measured, strict=True)
                 ]
+                if drawing is not None:  # the trend's chart, drawn while the areas compute
+                    _draw_later(drawing, "trend_section", report, target)
                 if len(las) > 1:
                     # every LA in one grouped pass over the loaded submission, each as `la=` gives
                     tick(f"{len(las)} local authorities")
@@ -214,11 +216,7 @@ def build_report(
 
         report["areas"] = areas
         if drawing is not None:
-            with contextlib.suppress(Exception):
-                from hiddenharm.reports import view
-
-                later = (view.trend_section(report, target), view.areas_section(report, target))
-                drawing.add(f.spec for s in later if s for f in s.figures)
+            _draw_later(drawing, "areas_section", report, target)
             drawing.finish()
             drawing = None
         report["meta"] = {
@@ -290,6 +288,17 @@ def _draw_ahead(drawing: Any, report: Mapping[str, Any], target: float) -> None:
         from hiddenharm.reports import view
 
         drawing.add(f.spec for s in view.sections(dict(report), target) for f in s.figures)
+
+
+def _draw_later(drawing: Any, section: str, report: Mapping[str, Any], target: float) -> None:
+    """Hands ``drawing`` the charts of one later section (``view.trend_section`` or
+    ``view.areas_section``) as soon as its figures are known."""
+    with contextlib.suppress(Exception):
+        from hiddenharm.reports import view
+
+        made = getattr(view, section)(dict(report), target)
+        if made:
+            drawing.add(f.spec for f in made.figures)
 
 
 def _trend_point(start: dt.date, end: dt.date, q: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +46,13 @@ CONFIG = {
 }
 
 
+# The printed tables (8pt Liberation Sans across A4 less 30 mm of margins): characters to a
+# line (digits are the widest, ~0.56 em), a cell's right padding, and bold's extra width.
+PRINT_LINE = 105.0
+PRINT_PADDING = 2.5
+BOLD_WIDER = 1.15
+
+
 @dataclass
 class Table:
     """A chart's data as an accessible table: the first cell of each row is its header."""
@@ -53,6 +61,31 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+
+    def print_widths(self) -> list[float]:
+        """Each column's width in percent of the printed table, for the PDF's fixed table
+        layout (WeasyPrint's automatic layout measures every cell's text, about 1 s of a 1M
+        report's PDF). In characters of the table's 8pt text (``PRINT_LINE`` to a line):
+        a column needs at least its longest word (a header's counted wider, as bold) and
+        would like its longest cell (up to 60, beyond which it wraps) or half its header
+        (headers wrap onto two lines); each gets its least, then the room left is shared in
+        proportion to what each would like beyond it."""
+        least, liked = [], []
+        for i, header in enumerate(self.columns):
+            cells = [str(row[i]) for row in self.rows if i < len(row)]
+            words = [len(w) for c in cells for w in c.split()]
+            head = max((len(w) for w in header.split()), default=0) * BOLD_WIDER
+            low = max(head, *words, 1) + PRINT_PADDING
+            longest = max((len(c) for c in cells), default=0)
+            least.append(low)
+            liked.append(max(low, min(longest, 60) + PRINT_PADDING, len(header) * BOLD_WIDER / 2))
+        if sum(liked) <= PRINT_LINE or sum(least) >= PRINT_LINE:
+            shares = liked if sum(liked) <= PRINT_LINE else least
+        else:
+            room = (PRINT_LINE - sum(least)) / (sum(liked) - sum(least))
+            shares = [lo + (li - lo) * room for lo, li in zip(least, liked, strict=True)]
+        total = sum(shares)
+        return [round(100 * n / total, 1) for n in shares]
 
 
 @dataclass
@@ -72,8 +105,10 @@ class Figure:
     @property
     def svg_data_uri(self) -> str:
         # The PDF takes each chart as an image: WeasyPrint then reads the SVG with its own
-        # parser instead of running the page's CSS cascade over thousands of SVG nodes.
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+        # parser instead of running the page's CSS cascade over thousands of SVG nodes; and
+        # the SVG is first made cheaper for it to draw, looking the same (``for_print``).
+        svg = for_print(self.svg)
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
     @property
     def spec_json(self) -> str:
@@ -127,6 +162,92 @@ def _svg(spec: str) -> str:
     global _drawing_here
     _drawing_here = True
     return str(vlc.vegalite_to_svg(json.loads(spec)))
+
+
+# --- the print version of a chart -----------------------------------------------------
+#
+# WeasyPrint draws an SVG node by node in Python (a transform and a graphic state each) and
+# its text letter by letter: the PDF's charts cost it ~2.5 s on the 1M benchmark, as long as
+# laying out the 20 pages. Vega draws each grid line and tick as a <line> of its own, moved
+# by a transform, and leaves empty background and foreground paths in every axis. The
+# print version draws the same: each run of sibling lines alike but for their place becomes
+# one <path> of segments (each segment is a subpath, stroked as the line was: same
+# stroke, width, dashes, restarting at each segment), and paths that draw nothing (no
+# stroke, and no area or hidden) are left out. Lines with an opacity or a stroke opacity
+# other than 1 are kept as they are (overlapping segments of one path would blend once).
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_TRANSLATE = re.compile(r"translate\(\s*(-?[\d.]+(?:e-?\d+)?)[\s,]+(-?[\d.]+(?:e-?\d+)?)\s*\)")
+_EMPTY_PATHS = ("", "M0,0h0v0h0Z")  # Vega's empty axis backgrounds and foregrounds
+_LINE_PLACE = ("transform", "x1", "y1", "x2", "y2")
+
+
+def _number(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _segment(line: Any) -> str | None:
+    """``M x1,y1 L x2,y2`` of a <line> in its parent's coordinates, or None when it cannot
+    be merged (a transform other than a translation, an opacity, children)."""
+    if len(line) or line.get("opacity", "1") != "1" or "stroke-opacity" in line.attrib:
+        return None
+    dx = dy = 0.0
+    if "transform" in line.attrib:
+        moved = _TRANSLATE.fullmatch(line.get("transform", "").strip())
+        if moved is None:
+            return None
+        dx, dy = float(moved[1]), float(moved[2])
+    try:
+        x1, y1, x2, y2 = (float(line.get(a) or 0) for a in ("x1", "y1", "x2", "y2"))
+    except ValueError:
+        return None
+    return f"M{_number(dx + x1)},{_number(dy + y1)}L{_number(dx + x2)},{_number(dy + y2)}"
+
+
+def _draws_nothing(node: Any) -> bool:
+    return (
+        node.tag == f"{{{_SVG_NS}}}path"
+        and "stroke" not in node.attrib
+        and (node.get("display") == "none" or node.get("d", "") in _EMPTY_PATHS)
+    )
+
+
+@lru_cache(maxsize=128)
+def for_print(svg: str) -> str:
+    """The chart as WeasyPrint draws it faster, looking the same (see above); the SVG as
+    it was when it cannot be read as XML."""
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return svg
+    line_tag = f"{{{_SVG_NS}}}line"
+    for parent in list(root.iter()):
+        kept: list[Any] = []
+        run: tuple[tuple[tuple[str, str], ...], Any] | None = None
+        for node in list(parent):
+            if _draws_nothing(node):
+                continue
+            segment = _segment(node) if node.tag == line_tag else None
+            if segment is None:
+                kept.append(node)
+                run = None
+                continue
+            style = tuple(sorted((k, v) for k, v in node.attrib.items() if k not in _LINE_PLACE))
+            if run is not None and run[0] == style:
+                run[1].set("d", run[1].get("d") + segment)
+                continue
+            path = ET.Element(f"{{{_SVG_NS}}}path", dict(style))
+            path.set("d", segment)
+            path.tail = node.tail
+            kept.append(path)
+            run = (style, path)
+        parent[:] = kept
+    return ET.tostring(root, encoding="unicode")
 
 
 # --- drawing ahead, in a process of its own ----------------------------------------------
