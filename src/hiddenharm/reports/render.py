@@ -120,6 +120,9 @@ def render_pdf(
     """The report as PDF: the same content as the HTML, laid out for A4."""
     import weasyprint
 
+    from hiddenharm.reports import svgtext
+
+    svgtext.install()  # the charts' labels drawn whole, not letter by letter
     html = render_html(report, target=target, title=title, publish=publish, for_print=True)
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert pdf is not None

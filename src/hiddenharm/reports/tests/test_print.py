@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import re
 from typing import Any
 
@@ -141,3 +142,113 @@ def test_a_detailed_build_hands_over_the_trend_chart_before_the_areas_compute(
     assert "trend" in events and "areas" in events
     assert events.index("trend") < events.index("areas") < len(events) - 2
     assert events[-1] == "finish" and events[-2] == "chart"  # the areas' chart, last
+
+
+LABELS_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120">'
+    '<g font-family="Liberation Sans, Arial, sans-serif" font-size="11px" fill="#0b0c0c">'
+    '<text x="10" y="20">Recorded</text>'
+    '<text text-anchor="end" transform="translate(290,50)">Up to date</text>'
+    '<text text-anchor="middle" x="150" y="90" font-weight="bold">All agencies</text>'
+    "</g></svg>"
+)
+
+
+def _drawn_labels(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float, float, float]]:
+    """(text, x, y, width) of each piece of SVG text WeasyPrint draws for LABELS_SVG."""
+    import weasyprint
+    import weasyprint.draw.text as draw_text
+    from weasyprint.text.line_break import line_size
+
+    own = draw_text.draw_first_line
+    drawn: list[tuple[str, float, float, float]] = []
+
+    def recording(stream: Any, box: Any, *args: Any) -> Any:
+        matrix = args[-1]
+        line, _ = box.pango_layout.get_first_line()
+        width, _ = line_size(line, box.style)
+        drawn.append((box.text, round(matrix[2][0], 2), round(matrix[2][1], 2), width))
+        return own(stream, box, *args)
+
+    monkeypatch.setattr(draw_text, "draw_first_line", recording)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(LABELS_SVG.encode()).decode()
+    weasyprint.HTML(string=f'<img src="{uri}">').write_pdf()
+    monkeypatch.setattr(draw_text, "draw_first_line", own)
+    return drawn
+
+
+def test_it_draws_chart_labels_whole_where_weasyprint_drew_them_letter_by_letter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hiddenharm.reports import svgtext
+
+    svgtext.uninstall()
+    letters = _drawn_labels(monkeypatch)
+    try:
+        assert svgtext.install()
+        whole = _drawn_labels(monkeypatch)
+    finally:
+        svgtext.uninstall()
+    assert [t for t, *_ in whole] == ["Recorded", "Up to date", "All agencies"]
+    assert "".join(t for t, *_ in letters) == "RecordedUp to dateAll agencies"
+    # each label starts where WeasyPrint put its first letter, and is as wide as its letters
+    starts = {t: (x, y) for t, x, y, _ in whole}
+    for label in ("Recorded", "Up to date", "All agencies"):
+        at = "".join(t for t, *_ in letters).index(label)
+        first = letters[at]
+        assert starts[label] == pytest.approx(first[1:3], abs=0.01)
+        width = next(w for t, _, _, w in whole if t == label)
+        assert width == pytest.approx(sum(w for *_, w in letters[at : at + len(label)]), rel=0.03)
+
+
+def test_it_leaves_weasyprint_alone_when_it_does_not_know_the_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weasyprint
+    import weasyprint.svg as svg_package
+
+    from hiddenharm.reports import svgtext
+
+    svgtext.uninstall()
+    own = svg_package.TAGS["text"]
+    monkeypatch.setattr(weasyprint, "__version__", "99.0")
+    assert not svgtext.install()
+    assert svg_package.TAGS["text"] is own
+
+
+def test_it_leaves_per_letter_text_to_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hiddenharm.reports import svgtext
+
+    svgtext.uninstall()
+    assert svgtext.install()
+    try:
+        drawn: list[str] = []
+        own = svgtext._installed["original"]
+
+        def original(svg: Any, node: Any, font_size: float) -> None:
+            drawn.append(node.text)
+            own(svg, node, font_size)
+
+        monkeypatch.setitem(svgtext._installed, "original", original)
+        svg = LABELS_SVG.replace(
+            "</g>", '<text x="10 20 30" y="110">abc</text><text dx="2" y="110">d</text></g>'
+        )
+        import weasyprint
+
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        weasyprint.HTML(string=f'<img src="{uri}">').write_pdf()
+        assert drawn == ["abc", "d"]
+    finally:
+        svgtext.uninstall()
+
+
+def test_it_draws_every_print_chart_of_the_pdf_without_an_error(
+    detailed: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # WeasyPrint logs an SVG it cannot draw and leaves it out of the PDF
+    from hiddenharm.reports import render_pdf
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = render_pdf(detailed)
+    assert pdf.startswith(b"%PDF")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
