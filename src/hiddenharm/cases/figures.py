@@ -264,14 +264,21 @@ def trend_tables(reports: list[dict], quarters, columns: list[tuple[str, str]]) 
     return out
 
 
-def _team_figures(tables, agency, refs, period_from, period_to, quarters):
+def _team_figures(tables, agency, refs, period_from, period_to, quarters, columns=()):
     """The teams' figures: each team as an agency of its own (`teams_tables`), measured
-    alone. A service's own view: not published, so no suppression of its teams' counts."""
+    alone. A service's own view: not published, so no suppression of its teams' counts.
+
+    Their over-time charts (`columns`: each team's code and label) are drawn here, on the
+    teams' thread, as soon as their figures are in: the area's DuckDB work on the other
+    thread goes on meanwhile (`trend_chart` keeps them for `_compute`)."""
     from hiddenharm.measures import Submission
 
     with Submission(teams_tables(tables, agency, refs)) as sub:
         r = sub.compute(period_from, period_to, sections=DASHBOARD_SECTIONS)
         over_time = sub.trend(quarters, sections=("completeness", "currency"))
+    if columns:
+        for t in trend_tables(over_time, quarters, list(columns)):
+            trend_chart(t)
     return r, over_time
 
 
@@ -305,6 +312,7 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
                 period_from,
                 period_to,
                 quarters,
+                [(_team_code(t.pk), f"Team {t.name}") for t in teams],
             )
             if teams
             else None
