@@ -238,43 +238,11 @@ def export_tables(
         "csc_status",
         "recorded_on",
     ]
-    if not side_by_side():
-        return {
-            "episodes": _table("episodes", episodes, episode_fields),
-            "reviews": _table("reviews", reviews, review_fields),
-            "children": _table("children", children, child_fields),
-        }
-    # The episodes here; the reviews, then the children, on a thread of their own with a
-    # connection of its own: the database works while Python builds the other rows (both
-    # drivers let go of the GIL while the database works).
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hh-export") as pool:
-        others = pool.submit(
-            _on_own_connection,
-            lambda: {
-                "reviews": _table("reviews", reviews, review_fields),
-                "children": _table("children", children, child_fields),
-            },
-        )
-        got = {"episodes": _table("episodes", episodes, episode_fields)}
-        got.update(others.result())
-    return got
-
-
-def side_by_side() -> bool:
-    """Whether the export may read its tables on two connections at once: only outside a
-    transaction, whose uncommitted rows another connection would not see (the three
-    queries are never one snapshot: outside a transaction each is its own)."""
-    return connection.vendor in ("sqlite", "postgresql") and not connection.in_atomic_block
-
-
-def _on_own_connection(work):
-    """`work()` on this thread's own database connection, closed when done."""
-    try:
-        return work()
-    finally:
-        connection.close()
+    return {
+        "episodes": _table("episodes", episodes, episode_fields),
+        "reviews": _table("reviews", reviews, review_fields),
+        "children": _table("children", children, child_fields),
+    }
 
 
 def export_submission(
