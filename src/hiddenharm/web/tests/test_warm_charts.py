@@ -4,6 +4,7 @@ worker starts it after the fork, on a thread, so that its first dashboard does n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -24,19 +25,25 @@ def test_it_gives_gunicorn_a_post_fork_hook_that_starts_the_chart_engine():
     hook = server.cfg.post_fork
     assert hook is command._post_fork
     names = []
-    with mock.patch.object(
-        warm, "warm_charts", lambda: names.append(threading.current_thread().name)
+    with (
+        mock.patch.object(
+            warm, "warm_charts", lambda: names.append(("charts", threading.current_thread().name))
+        ),
+        mock.patch.object(
+            warm, "warm_figures", lambda: names.append(("figures", threading.current_thread().name))
+        ),
     ):
         hook(server, None)
         for t in threading.enumerate():
             if t.name == "hh-warm-charts":
                 t.join(timeout=30)
-    assert names == ["hh-warm-charts"]
+    assert names == [("charts", "hh-warm-charts"), ("figures", "hh-warm-charts")]
 
 
-def test_it_draws_a_chart_with_the_dashboards_code_on_a_thread_of_its_own():
+def test_it_draws_a_chart_with_the_dashboards_code_on_a_thread_of_its_own(monkeypatch):
     from hiddenharm.cases import figures
 
+    monkeypatch.setattr(warm, "warm_figures", lambda: 0.0)  # its own test, below
     figures._trend_svg.cache_clear()
     thread = warm.after_fork()
     assert thread.daemon and thread.name == "hh-warm-charts"
@@ -45,6 +52,31 @@ def test_it_draws_a_chart_with_the_dashboards_code_on_a_thread_of_its_own():
     assert figures._trend_svg.cache_info().currsize == 1  # drawn by trend_chart, kept
     svg = figures.trend_chart(warm._SAMPLE_TREND)
     assert svg.startswith("<svg") and figures._trend_svg.cache_info().hits == 1
+
+
+def test_it_works_out_a_small_submissions_figures_without_the_database(monkeypatch):
+    """No database mark: pytest-django refuses any query, so this proves none is made."""
+    import hiddenharm.extract
+    import hiddenharm.measures
+
+    calls = []
+    real_validate, real_trend = hiddenharm.extract.validate, hiddenharm.measures.Submission.trend
+
+    def validate(path, as_of=None):
+        got = real_validate(path, as_of=as_of)
+        calls.append(("validate", got.files["episodes.csv"]["rows"], as_of))
+        return got
+
+    def trend(self, periods, **kwargs):
+        got = real_trend(self, periods, **kwargs)
+        calls.append(("trend", len(got), kwargs["sections"]))
+        return got
+
+    monkeypatch.setattr(hiddenharm.extract, "validate", validate)
+    monkeypatch.setattr(hiddenharm.measures.Submission, "trend", trend)
+    day = dt.date(2026, 6, 1)
+    assert warm.warm_figures(day) > 0
+    assert calls == [("validate", 200, day), ("trend", 8, ("completeness", "currency"))]
 
 
 _PROBE = """
