@@ -577,8 +577,9 @@ def section_web(clients: int, requests: int) -> dict[str, Any]:
                     note="one request: the cache is cold after the load; CPU "
                     f"{page.get('first_cpu_ms', 0):,.0f} ms (the process, all threads); "
                     f"1-min load {page.get('first_load_before', 0):.1f} before; the process "
-                    "warmed first as `serve` warms a worker (warm_up before the fork, "
-                    "vl-convert started after it)",
+                    "warmed first as `serve` warms a worker (warm_up before the fork; "
+                    "after it vl-convert started and a 200-episode synthetic submission's "
+                    "figures worked out, no database touched)",
                 )
             )
     after = web.get("after_change")
