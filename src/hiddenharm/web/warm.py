@@ -104,8 +104,14 @@ def warm_figures(today: dt.date | None = None) -> float:
 
 
 def _warm_worker() -> None:
-    warm_charts()
-    warm_figures()
+    """Both warm-ups; a failure is logged, never raised: the worker serves without them."""
+    import logging
+
+    try:
+        warm_charts()
+        warm_figures()
+    except Exception:
+        logging.getLogger("hiddenharm.warm").exception("warming the worker failed")
 
 
 def after_fork(server=None, worker=None) -> threading.Thread:

@@ -11,6 +11,8 @@ import sys
 import threading
 from unittest import mock
 
+import pytest
+
 from hiddenharm.web import command, warm
 from hiddenharm.web.tests.test_production import production_env
 
@@ -38,6 +40,18 @@ def test_it_gives_gunicorn_a_post_fork_hook_that_starts_the_chart_engine():
             if t.name == "hh-warm-charts":
                 t.join(timeout=30)
     assert names == [("charts", "hh-warm-charts"), ("figures", "hh-warm-charts")]
+
+
+def test_it_logs_a_failed_warm_up_and_lets_the_worker_serve(monkeypatch, caplog):
+    def broken():
+        raise RuntimeError("no engine")
+
+    monkeypatch.setattr(warm, "warm_charts", broken)
+    monkeypatch.setattr(warm, "warm_figures", lambda: pytest.fail("not after a failure"))
+    thread = warm.after_fork()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert "warming the worker failed" in caplog.text and "no engine" in caplog.text
 
 
 def test_it_draws_a_chart_with_the_dashboards_code_on_a_thread_of_its_own(monkeypatch):
