@@ -1,6 +1,7 @@
 """Suite-wide test configuration: markers that depend on the environment."""
 
 import os
+import sys
 
 import pytest
 
@@ -17,3 +18,13 @@ def pytest_collection_modifyitems(config, items):
 
 # The browser tests' `browser` fixture (one headless Chromium per module), written once.
 pytest_plugins = ["hiddenharm.cases.tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_checked_exports():
+    """Each test's database starts again at the same data versions: a service's checked
+    export kept by an earlier test (cases/problems.py) must not be taken for this one's."""
+    yield
+    problems = sys.modules.get("hiddenharm.cases.problems")
+    if problems is not None:
+        problems.forget_checks()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +61,43 @@ class ProblemRow:
     fix_label: str = ""
 
 
+# A service's checked export, kept in each process while its records are unchanged: a
+# manager going from one problem's records to the next, or through the pages of one, is
+# not made to wait for the whole service to be exported and checked again at every click.
+# Keyed by the provider's data version (bumped by the database's triggers in the writer's
+# transaction, figures.data_versions), so any change to its records means a new check.
+CHECKED_KEEP = 4
+_checked: OrderedDict[tuple, tuple] = OrderedDict()
+_checked_lock = threading.Lock()
+
+
 def check(provider, as_of: dt.date):
-    """(exported tables, validation result) of one provider's records, as the figures do."""
+    """(exported tables, validation result) of one provider's records, as the figures do;
+    from this process's cache while the provider's data version is unchanged."""
+    from hiddenharm.cases.figures import data_versions
+
+    # The version is read before the records: a change meanwhile leaves the entry under
+    # the older version, never newer rows under it, and the next visit checks again.
+    key = (provider.pk, provider.agency_code, data_versions([provider]), as_of)
+    with _checked_lock:
+        if key in _checked:
+            _checked.move_to_end(key)
+            return _checked[key]
+    checked = _check(provider, as_of)
+    with _checked_lock:
+        _checked[key] = checked
+        while len(_checked) > CHECKED_KEEP:
+            _checked.popitem(last=False)
+    return checked
+
+
+def forget_checks() -> None:
+    """Empty the cache (tests: each test's database starts again at the same versions)."""
+    with _checked_lock:
+        _checked.clear()
+
+
+def _check(provider, as_of: dt.date):
     from hiddenharm.extract import validate, write_submission
 
     tables = exchange.export_tables(provider)

@@ -130,3 +130,30 @@ def test_it_links_a_childs_row_and_a_clients_details_to_their_own_forms(as_perso
     old = http.get(reverse("cases:figure_problems"), {"code": "HH014"}).context["rows"]
     assert [(r.file, r.column, r.client_ref) for r in old] == [("episodes.csv", "DOB", "C0001")]
     assert old[0].fix_url == reverse("cases:client_edit", args=[world.client_obj.pk])
+
+
+def test_it_checks_a_service_once_while_its_records_are_unchanged(
+    as_persona, problems, monkeypatch
+):
+    from hiddenharm.cases import problems as checked
+
+    calls = []
+    real = checked._check
+    monkeypatch.setattr(checked, "_check", lambda *a: calls.append(a) or real(*a))
+    http = as_persona("data_lead")
+    url = reverse("cases:figure_problems")
+    assert http.get(url).context["counted"][0]["count"] == 2
+    assert [r.episode_ref for r in http.get(url, {"code": "HW102"}).context["rows"]] == [
+        "E0100",
+        "E0100",
+    ]
+    assert len(calls) == 1  # the counts and the list: one export and check
+    # Any change to the service's records (here by a queryset, as the triggers see every
+    # writer) means a new check, which no longer finds the corrected records.
+    HiddenHarmRecord.objects.filter(episode=problems["episode"]).update(prntstat="11")
+    assert http.get(url, {"code": "HW102"}).context["rows"] == []
+    assert len(calls) == 2
+    # Another service's change does not make this one's be checked again.
+    HiddenHarmRecord.objects.filter(episode__client=problems["theirs"]).update(prntstat="11")
+    http.get(url)
+    assert len(calls) == 2
