@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from hiddenharm.cases import services
 from hiddenharm.cases.models import Client, HiddenHarmRecord
 from hiddenharm.cases.tests.browser import Shots, fill_date
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.browser
 
@@ -111,15 +112,8 @@ def test_it_shows_the_caseload_and_the_audit_trail_at_a_glance(new_page, world):
     Pregnancy.objects.create(
         client=world.client_obj, recorded_on=dt.date(2025, 3, 1), edd=dt.date(2025, 9, 1)
     )
-    Client.objects.create(
-        provider=world.provider,
-        client_ref="C0900",
-        first_initial="X",
-        surname_initial="Y",
-        dob=dt.date(1980, 1, 1),
-        sex="M",
-        la="E10000020",
-    )  # as an import leaves them: no team, no keyworker
+    # as an import leaves them: no team, no keyworker
+    new_client(world.provider, "C0900", dob=dt.date(1980, 1, 1))
     manager = new_page("mgr")
     shot = Shots(manager, "glance")
     manager.goto("/clients/caseload/")

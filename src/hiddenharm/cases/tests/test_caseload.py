@@ -8,21 +8,14 @@ import pytest
 from django.urls import reverse
 
 from hiddenharm.audit.models import AuditEvent
-from hiddenharm.cases.models import ChildStatus, Client
+from hiddenharm.cases.models import ChildStatus
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _unassigned(world, ref="C0900", provider=None):
-    return Client.objects.create(
-        provider=provider or world.provider,
-        client_ref=ref,
-        first_initial="X",
-        surname_initial="Y",
-        dob=dt.date(1980, 1, 1),
-        sex="M",
-        la="E10000020",
-    )
+    return new_client(provider or world.provider, ref, dob=dt.date(1980, 1, 1))
 
 
 def test_it_lists_a_keyworkers_own_caseload_with_its_tags(world, as_persona):

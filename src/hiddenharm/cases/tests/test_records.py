@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from hiddenharm.audit.models import AuditEvent
 from hiddenharm.cases.models import Child, ChildStatus, Client, Episode, HiddenHarmRecord, Pregnancy
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.django_db
 
@@ -132,14 +133,13 @@ def test_it_refuses_dates_out_of_order(as_persona, world):
 
 
 def test_it_does_not_ask_a_man_if_he_is_pregnant(as_persona, world):
-    man = Client.objects.create(
-        provider=world.provider,
+    man = new_client(
+        world.provider,
+        "M1",
         team=world.team,
-        client_ref="M1",
         first_initial="M",
         surname_initial="N",
         dob=dt.date(1970, 1, 1),
-        sex="M",
         la="E1",
     )
     http = as_persona("keyworker")

@@ -7,23 +7,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiddenharm.cases import worklists
-from hiddenharm.cases.models import Client, Episode, HiddenHarmRecord
+from hiddenharm.cases.models import Episode, HiddenHarmRecord
+from hiddenharm.cases.tests.builders import new_client
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
 def _client(world, ref, sex="F", keyworker=None):
-    return Client.objects.create(
-        provider=world.provider,
+    return new_client(
+        world.provider,
+        ref,
         team=world.team,
         keyworker=keyworker or world.users["keyworker"],
-        client_ref=ref,
         first_initial="Q",
         surname_initial="R",
         dob=dt.date(1980, 1, 1),
         sex=sex,
-        la="E10000020",
     )
 
 

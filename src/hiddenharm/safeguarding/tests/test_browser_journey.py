@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from hiddenharm.cases.models import Child, ChildStatus, Client
+from hiddenharm.cases.models import Child, ChildStatus
 from hiddenharm.cases.tests.browser import Shots, Watch, sign_in
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.safeguarding import referrals
 from hiddenharm.safeguarding.models import Referral
 
@@ -48,14 +49,11 @@ def context_for(browser, live_server):
 def decoys(world, csc2_team):
     """Referrals the CSC practitioner must not see: a draft to their team, one sent to
     another team, and one from another service to another team."""
-    other_client = Client.objects.create(
-        provider=world.other_provider,
-        client_ref="B0001",
-        first_initial="X",
-        surname_initial="Y",
+    other_client = new_client(
+        world.other_provider,
+        "B0001",
         dob="1980-01-01",
         sex="F",
-        la="E10000020",
         keyworker=world.users["other_keyworker"],
     )
     Child.objects.create(client=other_client, child_ref="BK1", year_of_birth=2012)

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from hiddenharm.audit.models import AuditEvent
-from hiddenharm.cases.models import Child, Client
+from hiddenharm.cases.models import Child
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.safeguarding import referrals
 from hiddenharm.safeguarding.models import (
     GlassBreak,
@@ -209,15 +210,13 @@ def test_it_opens_another_teams_client_only_by_breaking_the_glass(sg, client, se
     from hiddenharm.accounts.models import Team
 
     other_team = Team.objects.create(organisation=sg.provider, name="A2")
-    other = Client.objects.create(
-        provider=sg.provider,
+    other = new_client(
+        sg.provider,
+        "C0002",
         team=other_team,
-        client_ref="C0002",
         first_initial="C",
         surname_initial="D",
         dob="1990-01-01",
-        sex="M",
-        la="E10000020",
     )
     Child.objects.create(client=other, child_ref="K9")
     sign_in(client, sg.users["keyworker"])

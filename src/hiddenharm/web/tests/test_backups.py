@@ -15,6 +15,7 @@ from hiddenharm.audit import events
 from hiddenharm.audit.models import AuditEvent
 from hiddenharm.audit.trail import record
 from hiddenharm.cases.models import Child, Client
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.web import backups
 from hiddenharm.web.backups import BackupError, restore_backup, table_digests, write_backup
 
@@ -22,15 +23,13 @@ from hiddenharm.web.backups import BackupError, restore_backup, table_digests, w
 def _more_records(world) -> None:
     """A second client with a child, and audit events (the append-only table)."""
     kw = world.users["keyworker"]
-    client = Client.objects.create(
-        provider=world.provider,
+    client = new_client(
+        world.provider,
+        "C0002",
         team=world.team,
         keyworker=kw,
-        client_ref="C0002",
         first_initial="Z",
-        surname_initial="Y",
         dob=dt.date(1990, 7, 1),
-        sex="M",
         la=world.client_obj.la,
     )
     Child.objects.create(client=client, child_ref="K2", year_of_birth=2019, sex="F")

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from hiddenharm.audit.models import AuditEvent
 from hiddenharm.cases.models import Child, ChildStatus, Client, Episode, HiddenHarmRecord
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.safeguarding.plans import demo, services
 from hiddenharm.safeguarding.plans.models import HEADINGS, ChildProtectionPlan
 from hiddenharm.safeguarding.screening.demo import load_screening_demo
@@ -21,16 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 def family(world, n):
-    client = Client.objects.create(
-        provider=world.provider,
+    client = new_client(
+        world.provider,
+        f"D{n}",
         team=world.team,
         keyworker=world.users["keyworker"],
-        client_ref=f"D{n}",
         first_initial="D",
         surname_initial="E",
         dob=dt.date(1988, 5, n),
         sex="F",
-        la="E10000020",
     )
     episode = Episode.objects.create(
         client=client,

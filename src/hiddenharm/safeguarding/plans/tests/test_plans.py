@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hiddenharm.audit.models import AuditEvent
 from hiddenharm.cases.models import Client
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.safeguarding.plans import services
 from hiddenharm.safeguarding.plans.models import ChildProtectionPlan, Contribution, PlanMeeting
 
@@ -96,15 +97,7 @@ def test_a_child_has_one_open_plan_and_only_the_clients_own_children(world):
         start(world)
     from hiddenharm.cases.models import Child
 
-    other = Client.objects.create(
-        provider=world.provider,
-        client_ref="C9",
-        first_initial="X",
-        surname_initial="Y",
-        dob=D(1990, 1, 1),
-        sex="M",
-        la="E10000020",
-    )
+    other = new_client(world.provider, "C9", dob=D(1990, 1, 1))
     stranger = Child.objects.create(client=other, child_ref="Z1")
     with pytest.raises(ValidationError, match="one of the client's children"):
         start(world, child=stranger)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hiddenharm.accounts.testing import LA
 from hiddenharm.cases.models import Child, Client
+from hiddenharm.cases.tests.builders import new_client
 from hiddenharm.safeguarding.models import JointProtocol
 from hiddenharm.safeguarding.plans import services
 
@@ -31,11 +32,11 @@ def _protocol(la: str, country: str) -> None:
 
 
 def _client_in(world, la: str, ref: str) -> Client:
-    client = Client.objects.create(
-        provider=world.provider,
+    client = new_client(
+        world.provider,
+        ref,
         team=world.team,
         keyworker=world.users["keyworker"],
-        client_ref=ref,
         first_initial="S",
         surname_initial="T",
         dob=D(1988, 5, 5),
