@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import re
 import threading
 import time
 
@@ -74,6 +75,19 @@ def team_tables(tables: dict[str, pa.Table], agency: str, client_refs: set[str])
 
 def _team_code(team_id: int) -> str:
     return f"TEAM{team_id}"
+
+
+def team_label(name: str) -> str:
+    """A team as the figures name it: "Team North"; a name that already says so as it is
+    ("Team 2", not "Team Team 2")."""
+    return name if name.split(" ", 1)[0].lower() == "team" else f"Team {name}"
+
+
+def team_order(team) -> tuple:
+    """Teams in the order a reader counts them: "Team 2" before "Team 10" (the numbers in a
+    name compared as numbers), then by id."""
+    parts = re.split(r"(\d+)", team.name.casefold())
+    return tuple((1, int(x), "") if x.isdigit() else (0, 0, x) for x in parts), team.pk
 
 
 def teams_tables(tables: dict[str, pa.Table], agency: str, refs: dict[int, set[str]]):
@@ -196,8 +210,9 @@ def data_versions(providers) -> str:
 
 
 # The version of the dashboard's rows: figures stored under an earlier one are never read
-# (2: a published view shows agencies by treatment type, not their unsuppressed totals).
-FIGURE_ROWS = 2
+# (2: a published view shows agencies by treatment type, not their unsuppressed totals;
+# 3: teams named by team_label, in team_order).
+FIGURE_ROWS = 3
 
 
 def scope_key(providers, teams, period_from, period_to, *, publish: bool, as_of) -> str:
@@ -312,7 +327,7 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
                 period_from,
                 period_to,
                 quarters,
-                [(_team_code(t.pk), f"Team {t.name}") for t in teams],
+                [(_team_code(t.pk), team_label(t.name)) for t in teams],
             )
             if teams
             else None
@@ -343,9 +358,9 @@ def compute_dashboard(providers, teams, period_from, period_to, *, publish, as_o
     }
     tables = [table]
     if teams:
-        team_rows = [agency_row(team_report, _team_code(t.pk), f"Team {t.name}") for t in teams]
+        team_rows = [agency_row(team_report, _team_code(t.pk), team_label(t.name)) for t in teams]
         tables.append({"title": "By team", "rows": team_rows})
-        team_columns = [(_team_code(t.pk), f"Team {t.name}") for t in teams]
+        team_columns = [(_team_code(t.pk), team_label(t.name)) for t in teams]
         trends += [
             {**t, "title": t["title"] + ", by team"}
             for t in trend_tables(team_over_time, quarters, team_columns)
@@ -454,7 +469,7 @@ def _refresh(key: str, versions: str, args: dict) -> None:
         providers = sorted(
             Organisation.objects.filter(pk__in=args["providers"]), key=lambda p: p.pk
         )
-        teams = sorted(Team.objects.filter(pk__in=args["teams"]), key=lambda t: (t.name, t.pk))
+        teams = sorted(Team.objects.filter(pk__in=args["teams"]), key=team_order)
         _compute(
             providers,
             teams,

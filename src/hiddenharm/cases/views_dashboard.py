@@ -36,7 +36,7 @@ def dashboard(request):
     # Figures that leave a service (a commissioner's view) have small numbers suppressed,
     # and have no team breakdown; both are part of the cache key (figures.scope_key).
     publish = profile.role == Role.COMMISSIONER
-    teams = [] if publish else list(profile.organisation.teams.order_by("name", "pk"))
+    teams = [] if publish else sorted(profile.organisation.teams.all(), key=figures.team_order)
     tables, trends, problems, computed_at, cached, stale = [], [], {}, None, False, False
     refresh_after = None
     if providers:
