@@ -33,16 +33,22 @@ print(json.dumps({
 """
 
 
-def test_it_compiles_every_template_and_loads_views_and_bank_holidays(tmp_path):
+def run_probe(code: str, tmp_path) -> dict:
+    """Run `code` in a fresh interpreter with production settings; its last line of output,
+    read as JSON."""
     run = subprocess.run(
-        [sys.executable, "-c", _PROBE],
+        [sys.executable, "-c", code],
         env=production_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    got = json.loads(run.stdout.strip().splitlines()[-1])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_it_compiles_every_template_and_loads_views_and_bank_holidays(tmp_path):
+    got = run_probe(_PROBE, tmp_path)
     assert got["before"] is False and got["after"] is True  # not loaded until warmed
     assert len(got["names"]) > 100 and "base.html" in got["names"]
     assert set(got["names"]) <= set(got["cached"])

@@ -5,16 +5,13 @@ worker starts it after the fork, on a thread, so that its first dashboard does n
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-import sys
 import threading
 from unittest import mock
 
 import pytest
 
 from hiddenharm.web import command, warm
-from hiddenharm.web.tests.test_production import production_env
+from hiddenharm.web.tests.test_warm import run_probe
 
 
 def test_it_gives_gunicorn_a_post_fork_hook_that_starts_the_chart_engine():
@@ -109,13 +106,5 @@ print(json.dumps({
 
 
 def test_it_imports_the_measures_before_the_fork_and_starts_no_thread_there(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        env=production_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    got = json.loads(run.stdout.strip().splitlines()[-1])
+    got = run_probe(_PROBE, tmp_path)
     assert got == {"before": False, "after": True, "threads": 1}
