@@ -10,7 +10,7 @@ from hiddenharm.extract.command import validate
 from hiddenharm.reports.command import report
 from hiddenharm.synth.command import generate
 from hiddenharm.web.backups import backup, restore
-from hiddenharm.web.command import demo, serve
+from hiddenharm.web.command import demo, figures, serve
 
 app = typer.Typer(
     name="hiddenharm",
@@ -24,6 +24,7 @@ app.command()(generate)
 app.command()(report)
 app.command()(serve)
 app.command()(demo)
+app.command()(figures)
 app.command()(backup)
 app.command()(restore)
 

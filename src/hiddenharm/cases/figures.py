@@ -3,7 +3,6 @@ the same code as any provider's file (one definition of every figure)."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -22,6 +21,9 @@ from django.utils import timezone
 
 from hiddenharm.cases import exchange
 from hiddenharm.cases.models import Client, DataVersion, FigureCache
+from hiddenharm.cases.trend_charts import TrendSpec, trend_chart, trend_spec
+
+__all__ = ["TrendSpec", "trend_chart", "trend_spec"]  # the charts, where callers look for them
 from hiddenharm.extract.codes import HH_ITEMS
 
 # What the dashboard shows: the individuals' sections (distributions, estimates) are the
@@ -230,6 +232,73 @@ def scope_key(providers, teams, period_from, period_to, *, publish: bool, as_of)
     return hashlib.sha256(json.dumps(scope, sort_keys=True).encode()).hexdigest()
 
 
+def family_key(providers, period_from, period_to, *, publish: bool, as_of) -> str:
+    """The dashboard a scope's figures belong to, whatever the day: whose (providers and
+    their agency codes), whether suppressed, which period (the default twelve months to
+    the day, or the dates picked) and the rows' version; not the day, nor the teams.
+
+    With HH_FIGURES_REFRESH=BACKGROUND, a dashboard with no figures for its key yet (a new
+    day, a team added) shows the last figures of its family, dated, while its own are
+    worked out: nobody waits for a computation that takes seconds on a large area."""
+    default = (period_from, period_to) == default_period(as_of)
+    family = {
+        "providers": sorted([p.pk, p.agency_code] for p in providers),
+        "publish": bool(publish),
+        "period": "default" if default else [str(period_from), str(period_to)],
+        "rows": FIGURE_ROWS,
+    }
+    return hashlib.sha256(json.dumps(family, sort_keys=True).encode()).hexdigest()
+
+
+def scope_of(user) -> tuple[list, list, bool]:
+    """The dashboard a person sees: the providers whose figures they may see (by
+    `access.figure_providers`), their service's teams, and whether the figures are
+    published (a commissioner's: small numbers suppressed, no teams)."""
+    from hiddenharm.accounts import access
+    from hiddenharm.accounts.models import Role
+
+    profile = access.profile_of(user)
+    providers = sorted(access.figure_providers(user), key=lambda p: p.pk)
+    publish = profile.role == Role.COMMISSIONER
+    teams = [] if publish else sorted(profile.organisation.teams.all(), key=team_order)
+    return providers, teams, publish
+
+
+def warm(today: dt.date | None = None) -> dict:
+    """Work out the figures of every dashboard people can open (each active person's with a
+    figures role, over the default period to `today`) that are not current, so that nobody
+    waits for them: run after a load or an import, after midnight, and by the figures
+    worker that `serve` starts. Returns {"scopes", "computed", "seconds"}."""
+    from django.contrib.auth import get_user_model
+
+    from hiddenharm.accounts import access
+
+    today = today or timezone.localdate()
+    start, end = default_period(today)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role__in=access.FIGURE_ROLES)
+        .order_by("pk")
+    )
+    seen: set[str] = set()
+    computed, t0 = 0, time.perf_counter()
+    for user in users:
+        providers, teams, publish = scope_of(user)
+        if not providers:
+            continue
+        key = scope_key(providers, teams, start, end, publish=publish, as_of=today)
+        if key in seen:
+            continue
+        seen.add(key)
+        versions = data_versions(providers)
+        if FigureCache.objects.filter(key=key, versions=versions).exists():
+            continue
+        family = family_key(providers, start, end, publish=publish, as_of=today)
+        _compute(providers, teams, start, end, publish, today, key, versions, family)
+        computed += 1
+    return {"scopes": len(seen), "computed": computed, "seconds": time.perf_counter() - t0}
+
+
 def _cell(split: dict | None, item: str | None) -> dict:
     """A rate with its numerator and denominator, from a completeness or currency split."""
     if split is None:
@@ -379,10 +448,16 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
     providers = sorted(providers, key=lambda p: p.pk)
     teams = list(teams)
     if connection.vendor not in ("sqlite", "postgresql"):  # no triggers: never cache
-        return _compute(providers, teams, period_from, period_to, publish, as_of, None, None)
+        return _compute(providers, teams, period_from, period_to, publish, as_of, None, None, None)
     key = scope_key(providers, teams, period_from, period_to, publish=publish, as_of=as_of)
+    family = family_key(providers, period_from, period_to, publish=publish, as_of=as_of)
     versions = data_versions(providers)
     hit = FigureCache.objects.filter(key=key).first()
+    if hit is None and settings.HH_FIGURES_REFRESH == "BACKGROUND":
+        scope = _args(providers, teams, period_from, period_to, publish, as_of)
+        earlier = _earlier(key, family, versions, scope)
+        if earlier is not None:
+            return earlier
     fresh_enough = hit is not None and _fresh_enough(hit.computed_at)
     if hit is not None and (
         hit.versions == versions or fresh_enough or _refresh_later(key, versions)
@@ -394,6 +469,9 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
             "seconds": hit.seconds,
             "cached": True,
             "stale": stale,
+            "stale_reason": "records" if stale else "",
+            "period_from": period_from,
+            "period_to": period_to,
             # stale and younger than HH_FIGURES_MIN_AGE: shown as they are, not worked out
             "refresh_after": (
                 hit.computed_at + dt.timedelta(seconds=settings.HH_FIGURES_MIN_AGE)
@@ -401,7 +479,67 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
                 else None
             ),
         }
-    return _compute(providers, teams, period_from, period_to, publish, as_of, key, versions)
+    return _compute(providers, teams, period_from, period_to, publish, as_of, key, versions, family)
+
+
+def _earlier(key, family, versions, scope: dict) -> dict | None:
+    """The last figures of the scope's family (`family_key`), shown dated while the scope's
+    own are worked out on a thread; None when the family has none (a dashboard never shown
+    before: worked out while the person waits, unless `warm` has done it beforehand).
+
+    One process works the new scope out: the claim is on the earlier row, as a stale
+    row's is (`_refresh_later`). `scope`: the new scope's `_args`."""
+    prev = (
+        FigureCache.objects.filter(family=family)
+        .exclude(key=key)
+        .order_by("-as_of", "-computed_at")
+        .first()
+    )
+    if prev is None or not prev.args:
+        return None
+    shown = {
+        **prev.figures,
+        "computed_at": prev.computed_at,
+        "seconds": prev.seconds,
+        "cached": True,
+        "stale": True,
+        # figures of an earlier day, or of the same day before the teams changed
+        "stale_reason": "day" if str(prev.as_of) < scope["as_of"] else "scope",
+        "period_from": dt.date.fromisoformat(prev.args["from"]),
+        "period_to": dt.date.fromisoformat(prev.args["to"]),
+        "refresh_after": None,
+    }
+    with _refreshing_lock:
+        if key in _refreshing:
+            return shown
+        _refreshing.add(key)
+    now = timezone.now()
+    claimed = (
+        FigureCache.objects.filter(pk=prev.pk)
+        .filter(
+            Q(refreshing_since__isnull=True)
+            | Q(refreshing_since__lt=now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS))
+        )
+        .update(refreshing_since=now)
+    )
+    if not claimed:  # another process is working it out: show these meanwhile
+        with _refreshing_lock:
+            _refreshing.discard(key)
+        return shown
+    start_refresh(functools.partial(_refresh, key, versions, scope, claim=prev.key))
+    return shown
+
+
+def _args(providers, teams, period_from, period_to, publish, as_of) -> dict:
+    """What a scope's figures are worked out again from (stored with them): ids only."""
+    return {
+        "providers": [p.pk for p in providers],
+        "teams": [t.pk for t in teams],
+        "from": period_from.isoformat(),
+        "to": period_to.isoformat(),
+        "publish": publish,
+        "as_of": as_of.isoformat(),
+    }
 
 
 def _fresh_enough(computed_at) -> bool:
@@ -456,13 +594,14 @@ def _refresh_later(key: str, versions: str) -> bool:
 REFRESH_CLAIM_SECONDS = 600
 
 
-def _release(key: str) -> None:
-    FigureCache.objects.filter(key=key).update(refreshing_since=None)
+def _release(key: str, claim: str | None = None) -> None:
+    """Let go of the claim on row `claim` (the scope's own, by default)."""
+    FigureCache.objects.filter(key=claim or key).update(refreshing_since=None)
     with _refreshing_lock:
         _refreshing.discard(key)
 
 
-def _refresh(key: str, versions: str, args: dict) -> None:
+def _refresh(key: str, versions: str, args: dict, claim: str | None = None) -> None:
     from hiddenharm.accounts.models import Organisation, Team
 
     try:
@@ -470,18 +609,15 @@ def _refresh(key: str, versions: str, args: dict) -> None:
             Organisation.objects.filter(pk__in=args["providers"]), key=lambda p: p.pk
         )
         teams = sorted(Team.objects.filter(pk__in=args["teams"]), key=team_order)
+        period_from = dt.date.fromisoformat(args["from"])
+        period_to = dt.date.fromisoformat(args["to"])
+        as_of = dt.date.fromisoformat(args["as_of"])
+        family = family_key(providers, period_from, period_to, publish=args["publish"], as_of=as_of)
         _compute(
-            providers,
-            teams,
-            dt.date.fromisoformat(args["from"]),
-            dt.date.fromisoformat(args["to"]),
-            args["publish"],
-            dt.date.fromisoformat(args["as_of"]),
-            key,
-            versions,
+            providers, teams, period_from, period_to, args["publish"], as_of, key, versions, family
         )
     finally:
-        _release(key)
+        _release(key, claim)
 
 
 def start_refresh(work) -> None:
@@ -496,7 +632,9 @@ def start_refresh(work) -> None:
     threading.Thread(target=run, name="hh-figures", daemon=True).start()
 
 
-def _compute(providers, teams, period_from, period_to, publish, as_of, key, versions) -> dict:
+def _compute(
+    providers, teams, period_from, period_to, publish, as_of, key, versions, family
+) -> dict:
     now = timezone.now()  # the records are read from here on: the figures are as of now
     t0 = time.perf_counter()
     figures = compute_dashboard(
@@ -509,20 +647,14 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
         t["chart"] = trend_chart(t)
     seconds = time.perf_counter() - t0
     if key is not None:
-        args = {
-            "providers": [p.pk for p in providers],
-            "teams": [t.pk for t in teams],
-            "from": period_from.isoformat(),
-            "to": period_to.isoformat(),
-            "publish": publish,
-            "as_of": as_of.isoformat(),
-        }
+        args = _args(providers, teams, period_from, period_to, publish, as_of)
         try:
             with transaction.atomic():
                 FigureCache.objects.update_or_create(
                     key=key,
                     defaults={
                         "args": args,
+                        "family": family,
                         "versions": versions,
                         "as_of": as_of,
                         "computed_at": now,
@@ -531,130 +663,18 @@ def _compute(providers, teams, period_from, period_to, publish, as_of, key, vers
                         "refreshing_since": None,
                     },
                 )
-                # Figures as of an earlier day are never asked for again.
-                FigureCache.objects.filter(as_of__lt=as_of).delete()
+                # The family's earlier figures are replaced by these (`_earlier`), and
+                # figures nobody has looked at for a month are let go.
+                FigureCache.objects.filter(family=family).exclude(key=key).delete()
+                FigureCache.objects.filter(as_of__lt=as_of - dt.timedelta(days=31)).delete()
         except IntegrityError:  # another process stored the same scope at the same moment
             pass
-    return {**figures, "computed_at": now, "seconds": seconds, "cached": False, "stale": False}
-
-
-class TrendSpec(dict):
-    """A Vega-Lite spec as a dict, with an Altair chart's `to_dict` for code written for one."""
-
-    def to_dict(self, validate: bool = False) -> dict:
-        return copy.deepcopy(dict(self))
-
-
-def trend_spec(table: dict, target: float = 0.9) -> TrendSpec:
-    """An over-time table as a Vega-Lite line chart: one line per column, the target dashed.
-
-    Every quarter of the table is on the axis (its scale's domain), whether or not it has a
-    value: a quarter without one breaks the line there (the rows are kept, with a null
-    rate, so that Vega-Lite's line is not joined across it), and a quarter where no column
-    has a value says "No data". The points are drawn only where there is a value.
-
-    Written out as the dict Altair's `to_dict` gave for the same chart (a test holds them
-    equal), without Altair: its import alone was a second of a process's first figures."""
-    from hiddenharm.reports import charts
-
-    quarters = [r["label"] for r in table["rows"]]
-    measures = list(table["columns"])
-    data = [
-        {"quarter": r["label"], "measure": column, "rate": cell["rate"]}
-        for r in table["rows"]
-        for column, cell in zip(measures, r["cells"], strict=True)
-    ]
-    empty = [
-        {"quarter": r["label"], "note": "No data"}
-        for r in table["rows"]
-        if all(cell["rate"] is None for cell in r["cells"])
-    ]
-    x = {
-        "axis": {"labelAngle": -45},
-        "field": "quarter",
-        "scale": {"domain": quarters},
-        "sort": quarters,
-        "title": None,
-        "type": "ordinal",
+    return {
+        **figures,
+        "computed_at": now,
+        "seconds": seconds,
+        "cached": False,
+        "stale": False,
+        "period_from": period_from,
+        "period_to": period_to,
     }
-    y = {
-        "axis": {"format": "%"},
-        "field": "rate",
-        "scale": {"domain": [0, 1]},
-        "title": "Rate",
-        "type": "quantitative",
-    }
-    colour = {
-        "field": "measure",
-        "scale": {
-            "domain": measures,
-            "range": [charts.BLUE, charts.ORANGE, charts.DARK, "#00703c"],
-        },
-        "sort": measures,
-        "title": None,
-        "type": "nominal",
-    }
-    shape = {"field": "measure", "legend": None, "sort": measures, "type": "nominal"}
-    # a null rate breaks the line there, instead of being left out (which joins it)
-    line = {
-        "mark": {"type": "line", "invalid": "break-paths-show-domains"},
-        "encoding": {"color": colour, "x": x, "y": y},
-    }
-    points = {
-        "mark": {"type": "point", "filled": True},
-        "encoding": {"color": colour, "shape": shape, "x": x, "y": y},
-        "transform": [{"filter": "isValid(datum.rate)"}],
-    }
-    rule = {
-        "mark": {"type": "rule", "color": "#0b0c0c", "strokeDash": [4, 3]},
-        "encoding": {"y": {"datum": target}},
-    }
-    layers = [line, points, rule]
-    if empty:
-        layers.append(
-            {
-                "data": {"values": empty},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "angle": 270,
-                    "color": "#505a5f",
-                    "fontSize": 11,
-                },
-                "encoding": {
-                    "text": {"field": "note", "type": "nominal"},
-                    "x": x,
-                    "y": {"datum": 0.04},
-                },
-            }
-        )
-    spec = {
-        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
-        "layer": layers,
-        "data": {"values": data},
-        "height": 190,
-        "width": charts.WIDTH - 120,
-        "$schema": charts.SCHEMA,
-    }
-    return TrendSpec(copy.deepcopy(spec))  # no part shared between layers
-
-
-def trend_chart(table: dict, target: float = 0.9) -> str:
-    """An over-time table as an SVG chart (vl-convert, as the report's charts are drawn).
-    The table stays beside it for the numbers and for screen readers.
-
-    Drawn once per table and process (the figures stay cached until the records change, and
-    drawing was most of a cached dashboard's time: found by the load test)."""
-    plain = {"columns": table["columns"], "rows": table["rows"]}
-    return _trend_svg(json.dumps(plain, sort_keys=True, default=str), target)
-
-
-@functools.lru_cache(maxsize=256)
-def _trend_svg(key: str, target: float) -> str:
-    from hiddenharm.reports import charts
-
-    table = json.loads(key)
-    if not any(cell["rate"] is not None for r in table["rows"] for cell in r["cells"]):
-        return ""  # nothing to draw (no one eligible, or all suppressed): the table says so
-    _, svg = charts.render(trend_spec(table, target))
-    return svg

@@ -313,6 +313,9 @@ class FigureCache(models.Model):
     # What to compute the scope again from (provider and team ids, period, publish, as-of
     # date), so a background refresh needs no request: ids only, no personal data.
     args = models.JSONField(default=dict)
+    # The dashboard the figures belong to whatever the day (`figures.family_key`): its last
+    # figures are shown, dated, while a new day's are worked out.
+    family = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # When a web process claimed the refresh of these figures (null: none is under way), so
     # that one process works a stale scope out, not every worker that shows it.
     refreshing_since = models.DateTimeField(null=True, blank=True)

@@ -30,22 +30,23 @@ def _period(request):
 
 @access.role_required(*access.FIGURE_ROLES)
 def dashboard(request):
-    profile = access.profile_of(request.user)
-    providers = list(access.figure_providers(request.user))
-    period_form, start, end, today = _period(request)
     # Figures that leave a service (a commissioner's view) have small numbers suppressed,
     # and have no team breakdown; both are part of the cache key (figures.scope_key).
-    publish = profile.role == Role.COMMISSIONER
-    teams = [] if publish else sorted(profile.organisation.teams.all(), key=figures.team_order)
+    providers, teams, publish = figures.scope_of(request.user)
+    period_form, start, end, today = _period(request)
     tables, trends, problems, computed_at, cached, stale = [], [], {}, None, False, False
-    refresh_after = None
+    refresh_after, stale_reason, shown_from, shown_to = None, "", start, end
     if providers:
         shown = figures.dashboard(providers, teams, start, end, publish=publish, as_of=today)
         tables, problems = shown["tables"], shown["problems"]
         trends = shown.get("trends", [])
         computed_at, cached = shown["computed_at"], shown["cached"]
         stale = shown.get("stale", False)
+        stale_reason = shown.get("stale_reason", "")
         refresh_after = shown.get("refresh_after")
+        # the period of the figures shown: an earlier day's, while today's are worked out
+        shown_from = shown.get("period_from", start)
+        shown_to = shown.get("period_to", end)
     for t in trends:
         if "chart" not in t:  # figures stored before their charts were
             t["chart"] = figures.trend_chart(t)
@@ -70,12 +71,13 @@ def dashboard(request):
             "tables": tables,
             "trends": trends,
             "problems": problems,
-            "period_from": start,
-            "period_to": end,
+            "period_from": shown_from,
+            "period_to": shown_to,
             "published": publish,
             "computed_at": computed_at,
             "cached": cached,
             "stale": stale,
+            "stale_reason": stale_reason,
             "refresh_after": refresh_after,
             "form": period_form,
             "problem_words": problem_words,

@@ -110,15 +110,35 @@ def _gunicorn(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
+def _figures_worker(every: int):
+    """`hiddenharm figures --every SECONDS` as a child process at a low priority (nice 10):
+    it keeps every dashboard's figures worked out ahead of the people who open them, and
+    gives way to the web workers when they are busy."""
+    import subprocess
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "hiddenharm.cli", "figures", "--every", str(every)],
+        preexec_fn=lambda: os.nice(10),
+    )
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(
         2, "--workers", min=1, help="gunicorn worker processes (about 2 per core)."
     ),
+    figures_every: int = typer.Option(
+        300,
+        "--figures-every",
+        min=0,
+        help="Work out every dashboard's figures in a worker process every SECONDS "
+        "(0: no worker; dashboards are then worked out when first opened).",
+    ),
 ) -> None:
     """Migrate the database and serve the web application with gunicorn (settings from HH_*
-    variables; put a TLS proxy in front, see the README)."""
+    variables; put a TLS proxy in front, see the README), with a figures worker beside it
+    (`hiddenharm figures --every`)."""
     _setup_django()
     from hiddenharm.web.checks import production_problems
 
@@ -139,7 +159,60 @@ def serve(
 
     db.connections.close_all()
     typer.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)")
-    _gunicorn(host, port, workers)
+    worker = _figures_worker(figures_every) if figures_every else None
+    try:
+        _gunicorn(host, port, workers)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def figures(
+    every: int = typer.Option(
+        0,
+        "--every",
+        min=0,
+        help="Then again every SECONDS, until stopped (0: once). `serve` starts one so.",
+    ),
+) -> None:
+    """Work out the figures of every dashboard people can open (the default period, as of
+    today) that are not current, so that nobody waits for them. Run it after an import or
+    after midnight, or leave it running with --every (`serve` does)."""
+    import json
+    import time
+
+    _setup_django()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from hiddenharm.cases.figures import warm
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        typer.echo(
+            "The database is not migrated to this version: `hiddenharm serve` (or "
+            "`hiddenharm demo`) migrates it first.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    parent = os.getppid()
+    while True:
+        done = warm()
+        typer.echo(
+            json.dumps(
+                {
+                    "figures": done["computed"],
+                    "of": done["scopes"],
+                    "seconds": round(done["seconds"], 1),
+                }
+            )
+        )
+        if not every:
+            return
+        time.sleep(every)
+        if os.getppid() != parent:  # started by `serve`, which has gone: go too
+            return
 
 
 def demo(
@@ -156,6 +229,10 @@ def demo(
         _migrate()
     with console.status("Loading the demo area"):
         summary = load_demo(episodes=episodes)
+    with console.status("Working out the dashboards' figures"):
+        from hiddenharm.cases.figures import warm
+
+        warm()
     typer.echo(
         f"Demo area loaded: {summary['providers']} providers, "
         f"{summary['clients']} clients, {summary['episodes']} episodes."

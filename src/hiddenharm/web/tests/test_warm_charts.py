@@ -52,17 +52,17 @@ def test_it_logs_a_failed_warm_up_and_lets_the_worker_serve(monkeypatch, caplog)
 
 
 def test_it_draws_a_chart_with_the_dashboards_code_on_a_thread_of_its_own(monkeypatch):
-    from hiddenharm.cases import figures
+    from hiddenharm.cases import figures, trend_charts
 
     monkeypatch.setattr(warm, "warm_figures", lambda: 0.0)  # its own test, below
-    figures._trend_svg.cache_clear()
+    trend_charts._trend_svg.cache_clear()
     thread = warm.after_fork()
     assert thread.daemon and thread.name == "hh-warm-charts"
     thread.join(timeout=60)
     assert not thread.is_alive()
-    assert figures._trend_svg.cache_info().currsize == 1  # drawn by trend_chart, kept
+    assert trend_charts._trend_svg.cache_info().currsize == 1  # drawn by trend_chart, kept
     svg = figures.trend_chart(warm._SAMPLE_TREND)
-    assert svg.startswith("<svg") and figures._trend_svg.cache_info().hits == 1
+    assert svg.startswith("<svg") and trend_charts._trend_svg.cache_info().hits == 1
 
 
 def test_it_works_out_a_small_submissions_figures_without_the_database(monkeypatch):

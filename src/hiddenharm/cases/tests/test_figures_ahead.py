@@ -1,0 +1,165 @@
+"""Figures worked out ahead of the people who open them: every dashboard's by `warm` (the
+`hiddenharm figures` command, and the worker `serve` starts), and a new day's or a changed
+scope's on a thread while the last figures are shown, dated."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from typer.testing import CliRunner
+
+from hiddenharm.accounts.models import Team
+from hiddenharm.cases import figures
+from hiddenharm.cases.models import Episode, FigureCache
+from hiddenharm.cases.tests.builders import new_client
+
+pytestmark = pytest.mark.django_db
+
+
+def _scope(world, user="manager"):
+    return figures.scope_of(world.users[user])
+
+
+def _show(world, day, user="manager"):
+    providers, teams, publish = _scope(world, user)
+    start, end = figures.default_period(day)
+    return figures.dashboard(providers, teams, start, end, publish=publish, as_of=day)
+
+
+def _add_episode(world, ref="C0002"):
+    client = new_client(world.provider, ref, team=world.team)
+    Episode.objects.create(
+        client=client,
+        provider=world.provider,
+        episode_ref=f"E{ref}",
+        referred=dt.date.today() - dt.timedelta(days=30),
+        care_plan_start=dt.date.today() - dt.timedelta(days=20),
+        drug1="ALCOHOL",
+    )
+
+
+@pytest.fixture
+def background(settings, monkeypatch):
+    """A served application (BACKGROUND); the threads' work queued, to be run by hand."""
+    settings.HH_FIGURES_REFRESH = "BACKGROUND"
+    queued = []
+    monkeypatch.setattr(figures, "start_refresh", queued.append)
+    monkeypatch.setattr(figures, "_refreshing", set())
+    return queued
+
+
+def test_it_shows_an_earlier_days_figures_dated_while_todays_are_worked_out(world, background):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    today = yesterday + dt.timedelta(days=1)
+    first = _show(world, yesterday)
+    assert not first["cached"]
+
+    shown = _show(world, today)
+    assert shown["stale"] and shown["stale_reason"] == "day"
+    assert (shown["period_from"], shown["period_to"]) == figures.default_period(yesterday)
+    assert shown["tables"] == first["tables"]
+    assert len(background) == 1
+    _show(world, today)  # a second view while today's are worked out starts no other
+    assert len(background) == 1
+
+    background[0]()
+    current = _show(world, today)
+    assert current["cached"] and not current["stale"]
+    assert (current["period_from"], current["period_to"]) == figures.default_period(today)
+    assert FigureCache.objects.count() == 1  # yesterday's replaced by today's
+    assert FigureCache.objects.get().refreshing_since is None
+
+
+def test_it_shows_the_last_figures_when_a_team_is_added(world, background):
+    today = timezone.localdate()
+    _show(world, today)
+    Team.objects.create(organisation=world.provider, name="Z new team")
+    shown = _show(world, today)
+    assert shown["stale"] and shown["stale_reason"] == "scope"
+    assert [r["label"] for r in shown["tables"][1]["rows"]] == ["Team A1"]
+    background[0]()
+    labels = [r["label"] for r in _show(world, today)["tables"][1]["rows"]]
+    assert labels == ["Team A1", "Team Z new team"]
+
+
+def test_another_process_shows_the_earlier_figures_without_working_them_out_again(
+    world, background
+):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    _show(world, yesterday)
+    _show(world, timezone.localdate())
+    figures._refreshing.clear()  # another worker: none of this process's memory
+    assert _show(world, timezone.localdate())["stale"]
+    assert len(background) == 1  # the claim on the earlier row holds
+
+
+def test_it_works_a_new_days_figures_out_while_the_person_waits_by_default(world, monkeypatch):
+    monkeypatch.setattr(figures, "start_refresh", lambda work: pytest.fail("no thread inline"))
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    _show(world, yesterday)
+    shown = _show(world, timezone.localdate())
+    assert not shown["stale"] and not shown["cached"]
+
+
+def test_a_dashboard_never_shown_is_worked_out_while_the_person_waits(world, background):
+    shown = _show(world, timezone.localdate())
+    assert not shown["cached"] and not background
+
+
+def test_a_period_picked_by_hand_is_not_shown_as_the_default_one(world, background):
+    today = timezone.localdate()
+    _show(world, today)
+    providers, teams, publish = _scope(world)
+    picked = figures.dashboard(
+        providers, teams, dt.date(2024, 4, 1), dt.date(2025, 3, 31), publish=publish, as_of=today
+    )
+    assert not picked["cached"] and not background
+    assert (picked["period_from"], picked["period_to"]) == (
+        dt.date(2024, 4, 1),
+        dt.date(2025, 3, 31),
+    )
+
+
+def test_warm_works_out_every_dashboard_people_can_open(world, as_persona, settings):
+    done = figures.warm()
+    # the manager and the data lead see one dashboard (their service with its teams), the
+    # commissioner another (the area, published)
+    assert (done["scopes"], done["computed"]) == (2, 2)
+    for persona in ("manager", "data_lead", "commissioner"):
+        response = as_persona(persona).get(reverse("cases:dashboard"))
+        assert response.status_code == 200
+        assert response.context["cached"] and not response.context["stale"], persona
+    assert figures.warm()["computed"] == 0  # all current: nothing worked out again
+    _add_episode(world)
+    assert figures.warm()["computed"] == 2  # the service's and the area's records changed
+
+
+def test_warm_leaves_out_people_who_cannot_sign_in(world):
+    for name in ("manager", "data_lead"):
+        world.users[name].is_active = False
+        world.users[name].save()
+    assert figures.warm()["scopes"] == 1
+
+
+def test_the_page_says_the_figures_are_an_earlier_days(world, as_persona, background):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    _show(world, yesterday)
+    response = as_persona("manager").get(reverse("cases:dashboard"))
+    assert response.context["stale"] and response.context["stale_reason"] == "day"
+    text = response.content.decode()
+    assert "Today's figures are being worked out" in text
+    start, end = figures.default_period(yesterday)
+    assert f"{start:%-d %B %Y} to {end:%-d %B %Y}" in text
+
+
+def test_the_figures_command_works_out_every_dashboard(world):
+    from hiddenharm.cli import app
+
+    result = CliRunner().invoke(app, ["figures"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.output.strip().splitlines()[-1])
+    assert (said["figures"], said["of"]) == (2, 2)
+    again = CliRunner().invoke(app, ["figures"])
+    assert json.loads(again.output.strip().splitlines()[-1])["figures"] == 0
