@@ -21,6 +21,8 @@ def _setup_django() -> None:
     # A served application shows the last figures while new ones are worked out.
     os.environ.setdefault("HH_FIGURES_REFRESH", "BACKGROUND")
     os.environ.setdefault("HH_FIGURES_MIN_AGE", "300")  # at most every 5 minutes per scope
+    # ... in a child process at low priority, not a thread of the web process
+    os.environ.setdefault("HH_FIGURES_REFRESH_IN", "PROCESS")
     import django
 
     django.setup()
@@ -116,9 +118,11 @@ def _figures_worker(every: int):
     gives way to the web workers when they are busy."""
     import subprocess
 
+    from hiddenharm.cases.figures import low_priority
+
     return subprocess.Popen(
-        [sys.executable, "-m", "hiddenharm.cli", "figures", "--every", str(every)],
-        preexec_fn=lambda: os.nice(10),
+        low_priority([sys.executable, "-m", "hiddenharm.cli", "figures", "--every", str(every)]),
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -175,6 +179,12 @@ def figures(
         min=0,
         help="Then again every SECONDS, until stopped (0: once). `serve` starts one so.",
     ),
+    scope: str = typer.Option(
+        "",
+        "--scope",
+        hidden=True,
+        help="One scope's figures, as a served application hands them to a child process.",
+    ),
 ) -> None:
     """Work out the figures of every dashboard people can open (the default period, as of
     today) that are not current, so that nobody waits for them. Run it after an import or
@@ -196,6 +206,11 @@ def figures(
             err=True,
         )
         raise typer.Exit(2)
+    if scope:
+        from hiddenharm.cases.figures import Refresh
+
+        Refresh(**json.loads(scope))()
+        return
     parent = os.getppid()
     while True:
         done = warm()
@@ -210,9 +225,10 @@ def figures(
         )
         if not every:
             return
-        time.sleep(every)
-        if os.getppid() != parent:  # started by `serve`, which has gone: go too
-            return
+        for _ in range(every):
+            time.sleep(1)
+            if os.getppid() != parent:  # started by `serve`, which has gone: go too
+                return
 
 
 def demo(

@@ -13,6 +13,8 @@ HH_BREAK_GLASS_HOURS  how long a break-the-glass access to a client outside one'
 HH_FIGURES_REFRESH  INLINE (default): a dashboard view after a change waits for new figures;
                     BACKGROUND (`hiddenharm serve` and the demo): it shows the last figures,
                     dated, while a thread works out the new ones
+HH_FIGURES_REFRESH_IN  THREAD (default) or PROCESS (`serve`, the demo): where BACKGROUND
+                    works the new figures out (a child process at nice 10)
 """
 
 from __future__ import annotations
@@ -186,6 +188,10 @@ HH_FIGURES_REFRESH = env_choice("HH_FIGURES_REFRESH", ("INLINE", "BACKGROUND"), 
 # With BACKGROUND: stale figures younger than this (seconds) are shown, dated, without being
 # worked out again (`hiddenharm serve`: 300; 0: worked out after every change).
 HH_FIGURES_MIN_AGE = env_int("HH_FIGURES_MIN_AGE", 0)
+# With BACKGROUND: where new figures are worked out. THREAD: a thread of the web process;
+# PROCESS (`serve`, the demo): a child process at low priority, so that the pages served
+# meanwhile share neither the web process's interpreter lock nor its CPU priority.
+HH_FIGURES_REFRESH_IN = env_choice("HH_FIGURES_REFRESH_IN", ("THREAD", "PROCESS"), "THREAD")
 # A zip's limits, read from its directory before anything is inflated, then enforced on
 # the inflated stream: entries, total uncompressed bytes, and the ratio of one entry.
 HH_MAX_ZIP_ENTRIES = env_int("HH_MAX_ZIP_ENTRIES", 100)

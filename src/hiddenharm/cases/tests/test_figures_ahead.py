@@ -163,3 +163,67 @@ def test_the_figures_command_works_out_every_dashboard(world):
     assert (said["figures"], said["of"]) == (2, 2)
     again = CliRunner().invoke(app, ["figures"])
     assert json.loads(again.output.strip().splitlines()[-1])["figures"] == 0
+
+
+_PROCESS_PROBE = """
+import datetime as dt, json, threading
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+call_command("migrate", verbosity=0)
+settings.HH_FIGURES_REFRESH, settings.HH_FIGURES_REFRESH_IN = "BACKGROUND", "PROCESS"
+from hiddenharm.accounts.testing import make_world
+from hiddenharm.cases import figures
+from hiddenharm.cases.models import FigureCache
+
+world = make_world()
+providers, teams, publish = figures.scope_of(world.users["manager"])
+
+def show(day):
+    start, end = figures.default_period(day)
+    return figures.dashboard(providers, teams, start, end, publish=publish, as_of=day)
+
+def wait():
+    waited = 0
+    for t in threading.enumerate():
+        if t.name == "hh-figures":
+            t.join(timeout=120)
+            waited += 1
+    return waited
+
+today = timezone.localdate()
+show(today - dt.timedelta(days=1))
+shown = show(today)
+waited = wait()
+after = show(today)
+row = FigureCache.objects.get()
+# a child process that fails: the thread that waited for it lets go of its claim
+FigureCache.objects.update(refreshing_since=timezone.now())
+figures.start_refresh(figures.Refresh("no-such-scope", "", {"providers": "x"}, claim=row.key))
+wait()
+print(json.dumps({
+    "shown": [shown["stale"], shown["stale_reason"]],
+    "waited": waited,
+    "after": [after["cached"], after["stale"]],
+    "as_of": str(row.as_of) == str(today),
+    "released": FigureCache.objects.get().refreshing_since is None,
+}))
+"""
+
+
+def test_a_served_application_works_new_figures_out_in_a_child_process(tmp_path):
+    """HH_FIGURES_REFRESH_IN=PROCESS (`serve`, the demo): the earlier figures are shown at
+    once, a child process (`hiddenharm figures --scope`) stores today's, and a child that
+    fails leaves no claim behind."""
+    from hiddenharm.web.tests.test_warm import run_probe
+
+    got = run_probe(_PROCESS_PROBE, tmp_path)
+    assert got == {
+        "shown": [True, "day"],
+        "waited": 1,
+        "after": [True, False],
+        "as_of": True,
+        "released": True,
+    }

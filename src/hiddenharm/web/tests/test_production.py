@@ -60,7 +60,11 @@ def test_it_serves_with_gunicorn_and_the_workers_asked_for(settings):
     app.command()(command.serve)
     app.command()(command.demo)
     settings.DEBUG = True
-    with mock.patch.object(command, "_gunicorn") as run, mock.patch.object(command, "_migrate"):
+    with (
+        mock.patch.object(command, "_gunicorn") as run,
+        mock.patch.object(command, "_migrate"),
+        mock.patch.object(command, "_figures_worker"),
+    ):
         result = CliRunner().invoke(app, ["serve", "--workers", "3", "--port", "8123"])
     assert result.exit_code == 0, result.output
     run.assert_called_once_with("127.0.0.1", 8123, 3)
