@@ -139,12 +139,16 @@ def build_report(
     problems: Mapping[str, int] | None = None,
     title: str | None = None,
     progress: Progress | None = None,
+    draw_charts: bool = False,
 ) -> dict[str, Any]:
     """The report for a submission (a path), a ValidationResult, or accepted tables.
 
     With ``detail`` (the default) the dict also carries ``trend`` (eight quarters),
     ``areas`` (each LA when there are several) and ``meta``, which the HTML and PDF
     need. ``problems`` gives the validation counts when passing tables directly.
+    ``draw_charts``: the report is for a PDF, whose charts are static SVG drawn by
+    vl-convert: a second process draws them while this one computes (``_drawing_ahead``).
+    The HTML's charts are drawn by the browser: nothing to draw for it here.
     Raises FatalSubmission when the submission cannot be read, ValueError for a period
     that ends before it starts.
     """
@@ -166,8 +170,8 @@ def build_report(
         if progress is not None:  # validation is the long step: show its own progress
             progress(f"Validating: {what}", step, of)
 
-    # the charts are drawn by a second process as the measures come (see _drawing_ahead)
-    drawing = _drawing_ahead() if detail else None
+    # a PDF's charts are drawn by a second process as the measures come (_drawing_ahead)
+    drawing = _drawing_ahead() if detail and draw_charts else None
     try:
         tables, counts, files = load(source, as_of, validating)
         if problems is not None:
@@ -239,10 +243,10 @@ def build_report(
 
 
 def _drawing_ahead() -> Any:
-    """A second process to draw the report's charts while this one computes, or None.
+    """A second process to draw a PDF's charts while this one computes, or None.
 
-    A report built with its detail is built to be drawn (HTML, PDF), and drawing its
-    charts (vl-convert, on one core, holding the GIL) is the longest part of that. A
+    A PDF's charts are static SVG, and drawing them (vl-convert, on one core, holding
+    the GIL) is a long part of making it (the HTML's are drawn by the browser). A
     second process starts its vl-convert while the submission loads, draws the measures'
     charts while DuckDB computes the quarters and the areas, then theirs; the two use
     both cores. The charts come back into ``charts``' cache, where rendering finds them

@@ -1,4 +1,6 @@
-"""The report's charts: Vega-Lite specs as plain dicts, rendered to static SVG by vl-convert.
+"""The report's charts: Vega-Lite specs as plain dicts. The HTML carries the specs, which
+the browser draws (vega-embed); the PDF's are rendered to static SVG by vl-convert, which
+is imported only then.
 
 Chart data is a handful of rows per chart (agencies, categories, quarters), never the
 submission's rows, so rendering costs the same whatever the submission's size. A
@@ -19,8 +21,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-
-import vl_convert as vlc
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -90,7 +90,8 @@ class Table:
 
 @dataclass
 class Figure:
-    """A chart: its spec (with the report's config), drawn as SVG when first shown."""
+    """A chart: its spec (with the report's config); drawn as SVG (``svg``) only for the
+    PDF, as the HTML's charts are drawn by the browser from ``spec_json``."""
 
     id: str
     title: str
@@ -160,6 +161,8 @@ def _drawn(spec: Mapping[str, Any]) -> str:
 def _svg(spec: str) -> str:
     """SVG for a spec; cached, as a report is often rendered to HTML and then to PDF."""
     global _drawing_here
+    import vl_convert as vlc
+
     _drawing_here = True
     return str(vlc.vegalite_to_svg(json.loads(spec)))
 

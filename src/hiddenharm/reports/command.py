@@ -291,8 +291,14 @@ def report(
                     from hiddenharm.measures.warehouse import read_tables
 
                     source, opts["problems"], _ = read_tables(path)
+                # a PDF's charts are drawn (vl-convert) as it builds; the HTML's by the browser
                 result = build_report(
-                    source, publish=publish, detail=fmt_ != "json", progress=progress, **opts
+                    source,
+                    publish=publish,
+                    detail=fmt_ != "json",
+                    draw_charts=fmt_ == "pdf",
+                    progress=progress,
+                    **opts,
                 )
         except FatalSubmission as e:
             typer.echo(str(e), err=True)
@@ -304,7 +310,7 @@ def report(
         if fmt_ == "json":
             data: bytes = render_json(result).encode()
         else:
-            # vl-convert, Jinja2 and WeasyPrint: only for the formats that draw.
+            # Jinja2 (and for the PDF vl-convert and WeasyPrint): only for these formats.
             from hiddenharm.reports.render import render_html, render_pdf
 
             data = render_html(result).encode() if fmt_ == "html" else render_pdf(result)

@@ -1,9 +1,11 @@
 """Render a report dict as self-contained HTML, as PDF (WeasyPrint) or as the spec's JSON.
 
 HTML and PDF come from one Jinja2 template set: the PDF is the HTML in print mode.
-The HTML needs nothing from the network: CSS is inline, charts are inline SVG, and
-each chart's Vega-Lite spec rides along in a ``<script type="application/json">`` so
-that a page with vega-embed can make it interactive.
+The HTML needs nothing from the network: CSS is inline, and each chart is its Vega-Lite
+spec in a ``<script type="application/json">``, drawn in the browser by Vega, Vega-Lite
+and vega-embed (inlined too): no chart is drawn here for it (vl-convert draws the PDF's
+as static SVG). Each chart's figures are in the table that follows it, and a browser
+without JavaScript says so in the chart's place.
 """
 
 from __future__ import annotations
@@ -97,16 +99,25 @@ def render_html(
     """The report as one self-contained HTML page.
 
     With ``interactive`` (and the vendored scripts present), Vega, Vega-Lite and
-    Vega-Embed are inlined and each static SVG chart becomes an interactive view of the
-    same spec (tooltips), still with no network. ``scripts``: URLs of the three scripts
-    to load instead of inlining them. The static SVG and data tables are always there.
+    Vega-Embed are inlined and draw each chart from its spec in the browser, with no
+    network. ``scripts``: URLs of the three scripts to load instead of inlining them.
+    Without either, each chart's place says that this copy does not draw it. The data
+    tables are always there. ``for_print``: the PDF's page, its charts static SVG images
+    drawn by vl-convert, with no scripts.
     """
     ctx = context(report, target=target, title=title, publish=publish)
     inline = vendored_scripts() if interactive and not scripts and not for_print else []
+    drawn = bool(scripts or inline) and not for_print
     return (
         _env()
         .get_template("report.html.j2")
-        .render(**ctx, for_print=for_print, scripts=list(scripts), inline_scripts=inline)
+        .render(
+            **ctx,
+            for_print=for_print,
+            scripts=list(scripts) if drawn else [],
+            inline_scripts=inline,
+            charts_drawn=drawn,
+        )
     )
 
 

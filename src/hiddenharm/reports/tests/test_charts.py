@@ -83,7 +83,7 @@ def test_charts_drawn_ahead_by_another_process_are_those_drawn_here(
     assert ahead.finish() == 0  # finished once; nothing more to wait for
 
 
-def test_a_detailed_build_draws_its_charts_while_it_computes(
+def test_a_build_for_a_pdf_draws_its_charts_while_it_computes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import datetime as dt
@@ -95,23 +95,27 @@ def test_a_detailed_build_draws_its_charts_while_it_computes(
     monkeypatch.setattr(charts, "_AHEAD", {})
     monkeypatch.setattr(charts, "_drawing_here", False)  # as in a fresh `hiddenharm report`
     monkeypatch.setattr(build, "_spare_core", lambda: True)  # on an idle machine
-    report = build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    # a build for a PDF (draw_charts): its charts are static SVG, drawn meanwhile
+    report = build_report(tmp_path, as_of=dt.date(2026, 1, 1), draw_charts=True)
     figures = [f for s in view.sections(report, 0.9) for f in s.figures]
     assert {f.id for f in figures} >= {"trend", "areas", "estimates"}
     # every chart of the report, the trend's and areas' too, was drawn by the other process
     assert all(charts._key(f.spec) in charts._AHEAD for f in figures)
-    html = render_html(report)
+    page = render_html(report, for_print=True)  # the PDF's page
     assert not charts.drawing_here()
-    assert html.count("<svg") >= len(figures)
-    # and a process that draws already draws them itself, as they are shown
+    assert page.count("data:image/svg+xml;base64,") == len(figures)
+    # a build for the HTML (the default) draws nothing: the browser draws its charts
     monkeypatch.setattr(charts, "_AHEAD", {})
-    monkeypatch.setattr(charts, "_drawing_here", True)
     build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    assert charts._AHEAD == {}
+    # and a process that draws already draws them itself, as they are shown
+    monkeypatch.setattr(charts, "_drawing_here", True)
+    build_report(tmp_path, as_of=dt.date(2026, 1, 1), draw_charts=True)
     assert charts._AHEAD == {}
     # as does one with no core to spare
     monkeypatch.setattr(charts, "_drawing_here", False)
     monkeypatch.setattr(build, "_spare_core", lambda: False)
-    build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    build_report(tmp_path, as_of=dt.date(2026, 1, 1), draw_charts=True)
     assert charts._AHEAD == {}
 
 
@@ -144,5 +148,5 @@ def test_a_build_that_fails_stops_its_drawing(
     monkeypatch.setattr(build, "_spare_core", lambda: True)
     (tmp_path / "episodes.csv").write_text("not,a,submission\n")
     with pytest.raises(FatalSubmission):
-        build_report(tmp_path)
+        build_report(tmp_path, draw_charts=True)
     assert len(started) == 1 and started[0]._proc is None  # killed and waited for

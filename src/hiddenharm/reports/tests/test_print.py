@@ -107,7 +107,7 @@ def test_it_gives_a_printed_column_at_least_its_longest_word() -> None:
     assert sum(narrow.print_widths()) == pytest.approx(100, abs=0.5)
 
 
-def test_a_detailed_build_hands_over_the_trend_chart_before_the_areas_compute(
+def test_a_build_for_a_pdf_hands_over_the_trend_chart_before_the_areas_compute(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     import datetime as dt
@@ -138,7 +138,7 @@ def test_a_detailed_build_hands_over_the_trend_chart_before_the_areas_compute(
 
     monkeypatch.setattr(build, "_drawing_ahead", Drawing)
     monkeypatch.setattr(Submission, "areas", measured_areas)
-    build.build_report(tmp_path, as_of=dt.date(2026, 1, 1))
+    build.build_report(tmp_path, as_of=dt.date(2026, 1, 1), draw_charts=True)
     assert "trend" in events and "areas" in events
     assert events.index("trend") < events.index("areas") < len(events) - 2
     assert events[-1] == "finish" and events[-2] == "chart"  # the areas' chart, last

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
 import json
@@ -117,9 +118,17 @@ def test_it_hides_suppressed_numbers_in_tables_charts_and_sentences(
     )
     cells = preg["cells"][preg["cells"].index("Share") :]  # the body, past the header
     assert cells[cells.index("Pregnant") + 1] == "*"
-    # the chart draws the star too, not a bar
+    # the chart draws the star too, not a bar: its spec labels it "*" at zero (the browser
+    # draws the HTML's), and so does the PDF's chart, drawn here
     fig = html[html.index('id="fig-pregnant-drug"') :]
-    assert ">*</text>" in fig[: fig.index("</figure>")]
+    spec = re.search(r'class="vega-lite"[^>]*>(.*?)</script>', fig[: fig.index("</figure>")])
+    assert spec is not None
+    star = [v for v in json.loads(spec.group(1))["data"]["values"] if v["label"] == "*"]
+    assert star and all(v["shown"] == 0 and v["value"] is None for v in star)
+    printed = render_html(published, for_print=True)
+    fig = printed[printed.index('id="fig-pregnant-drug"') :]
+    image = re.search(r'base64,([^"]+)"', fig[: fig.index("</figure>")])
+    assert image is not None and ">*</text>" in base64.b64decode(image.group(1)).decode()
     assert "Published figures" in html
     sentences = findings(published, 0.9)
     text = " ".join(sentences[1:])  # the first gives the period's dates
@@ -182,8 +191,14 @@ def test_it_makes_a_pdf_with_the_content_and_charts(detailed_pdf: bytes) -> None
     assert "Recorded" in text and "Up to date" in text
 
 
-def test_it_draws_charts_with_marks_for_the_data(detailed_html: str) -> None:
-    svgs = dict(re.findall(r'<figure id="fig-([\w-]+)".*?(<svg.*?</svg>)', detailed_html, re.S))
+def test_it_draws_the_pdfs_charts_with_marks_for_the_data(detailed: dict[str, Any]) -> None:
+    # the PDF's charts are SVG images drawn by vl-convert (the HTML's: by the browser,
+    # test_html_charts.py and the browser test in test_interactive.py)
+    page = render_html(detailed, for_print=True)
+    images = re.findall(
+        r'<figure id="fig-([\w-]+)".*?<img src="data:image/svg\+xml;base64,([^"]+)"', page, re.S
+    )
+    svgs = {fid: base64.b64decode(data).decode() for fid, data in images}
     assert len(svgs) >= 15
     for fid, svg in svgs.items():
         assert "role-mark" in svg and re.search(r'<path[^>]* d="M', svg), fid
