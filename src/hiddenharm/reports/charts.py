@@ -529,6 +529,10 @@ def trend_lines(rows: list[dict[str, Any]], target: float, panels: list[str]) ->
         "$schema": SCHEMA,
         "data": {"values": values},
         "facet": {"column": _field("panel", "nominal", sort=panels, title=None)},
+        # the colour's legend alone: Vega-Lite 6.5 (the HTML's, in the browser) merges the
+        # shape into it and, the shape having none, drops it; 6.4 (vl-convert's) draws it
+        # either way, the same SVG to the byte
+        "resolve": {"legend": {"shape": "independent"}},
         "spec": {
             "layer": [line, _rule(y={"datum": target})],
             "width": max(160, (WIDTH - 60) // n_panels - 30),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hiddenharm.chromium import CHROMIUM, CHROMIUM_ARGS
-from hiddenharm.reports import render
+from hiddenharm.reports import render, view
 
 
 def test_it_inlines_vega_so_the_page_needs_no_network(detailed: dict[str, Any]) -> None:
@@ -28,11 +28,19 @@ def test_it_leaves_scripts_out_of_the_print_version(detailed: dict[str, Any]) ->
     assert render.render_html(detailed, interactive=False).count("<script>") == 0
 
 
-# every figure's box, once vega-embed has run: a drawn <svg> and how many marks it holds
+# every figure's box, once vega-embed has run: its drawn <svg>'s marks, legends and size
 DRAWN = """() => Array.from(document.querySelectorAll("figure.chart")).map(f => {
   const svg = f.querySelector(".svg .vega-embed > svg");
-  return [f.id, svg ? svg.querySelectorAll(".role-mark > *").length : -1];
+  return [f.id, svg ? svg.querySelectorAll(".role-mark > *").length : -1,
+          svg ? svg.querySelectorAll(".role-legend").length : -1,
+          svg ? [+svg.getAttribute("width"), +svg.getAttribute("height")] : [0, 0]];
 })"""
+
+
+def _size(svg: str) -> tuple[float, float]:
+    found = re.search(r'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', svg)
+    assert found is not None
+    return float(found.group(1)), float(found.group(2))
 
 
 def _chromium() -> None:
@@ -67,8 +75,13 @@ def test_it_draws_every_chart_in_the_browser_with_no_error(
             )
             drawn = page.evaluate(DRAWN)
             assert len(drawn) == charts
-            for fid, marks in drawn:
+            # drawn as vl-convert draws the PDF's: the same legends, about the same size
+            # (the browser measures the text itself)
+            pdf = {f"fig-{f.id}": f.svg for s in view.sections(detailed, 0.9) for f in s.figures}
+            for fid, marks, legends, (width, height) in drawn:
                 assert marks > 0, fid  # bars, lines, points, rules and labels: the data
+                assert (legends > 0) == ("role-legend" in pdf[fid]), fid
+                assert (width, height) == pytest.approx(_size(pdf[fid]), rel=0.05), fid
             assert page.locator("figure.chart .svg[role=img][aria-label^='Chart: ']").count() == (
                 charts
             )
