@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 import time
 
@@ -167,7 +168,7 @@ def warm(today: dt.date | None = None) -> dict:
         .order_by("pk")
     )
     seen: set[str] = set()
-    computed, t0 = 0, time.perf_counter()
+    computed, busy, failed, t0 = 0, 0, 0, time.perf_counter()
     for user in users:
         providers, teams, publish = scope_of(user)
         if not providers:
@@ -180,9 +181,37 @@ def warm(today: dt.date | None = None) -> dict:
         if FigureCache.objects.filter(key=key, versions=versions).exists():
             continue
         family = family_key(providers, start, end, publish=publish, as_of=today)
-        _compute(providers, teams, start, end, publish, today, key, versions, family)
-        computed += 1
-    return {"scopes": len(seen), "computed": computed, "seconds": time.perf_counter() - t0}
+        if not _claim(key, family):  # a web process's refresh is working it out
+            busy += 1
+            continue
+        try:
+            _compute(providers, teams, start, end, publish, today, key, versions, family)
+            computed += 1
+        except Exception:  # one scope that fails must not keep the others from their figures
+            logging.getLogger("hiddenharm.figures").exception("working out a scope failed")
+            failed += 1
+        finally:
+            FigureCache.objects.filter(Q(key=key) | Q(family=family)).update(refreshing_since=None)
+    return {
+        "scopes": len(seen),
+        "computed": computed,
+        "busy": busy,
+        "failed": failed,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def _claim(key: str, family: str) -> bool:
+    """Claim a scope for working it out: its row and its family's (the rows a web process's
+    refresh claims, `_refresh_later` and `_earlier`). False if one is claimed already (and
+    the claim is younger than REFRESH_CLAIM_SECONDS)."""
+    now = timezone.now()
+    rows = FigureCache.objects.filter(Q(key=key) | Q(family=family))
+    recent = now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS)
+    if rows.filter(refreshing_since__gte=recent).exists():
+        return False
+    rows.update(refreshing_since=now)
+    return True
 
 
 def _team_figures(tables, agency, refs, period_from, period_to, quarters, columns=()):

@@ -190,6 +190,7 @@ def figures(
     today) that are not current, so that nobody waits for them. Run it after an import or
     after midnight, or leave it running with --every (`serve` does)."""
     import json
+    import logging
     import time
 
     _setup_django()
@@ -213,12 +214,20 @@ def figures(
         return
     parent = os.getppid()
     while True:
-        done = warm()
+        try:
+            done = warm()
+        except Exception:  # the database away for a moment: try again next round
+            if not every:
+                raise
+            logging.getLogger("hiddenharm.figures").exception("working out the figures failed")
+            done = {"computed": 0, "scopes": 0, "busy": 0, "failed": 1, "seconds": 0.0}
         typer.echo(
             json.dumps(
                 {
                     "figures": done["computed"],
                     "of": done["scopes"],
+                    "busy": done["busy"],
+                    "failed": done["failed"],
                     "seconds": round(done["seconds"], 1),
                 }
             )

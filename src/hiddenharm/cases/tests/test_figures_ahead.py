@@ -227,3 +227,26 @@ def test_a_served_application_works_new_figures_out_in_a_child_process(tmp_path)
         "as_of": True,
         "released": True,
     }
+
+
+def test_warm_leaves_a_scope_a_web_process_is_working_out(world, background):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    _show(world, yesterday)
+    _show(world, timezone.localdate())  # the manager's: claimed by a web process's refresh
+    done = figures.warm()
+    assert (done["computed"], done["busy"]) == (1, 1)  # the commissioner's worked out
+
+
+def test_warm_goes_on_past_a_scope_that_fails(world, monkeypatch, caplog):
+    real = figures.compute_dashboard
+
+    def failing(providers, teams, *args, **kwargs):
+        if teams:  # the manager's scope (with its teams) fails; the commissioner's works
+            raise RuntimeError("no figures today")
+        return real(providers, teams, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "compute_dashboard", failing)
+    done = figures.warm()
+    assert (done["computed"], done["failed"]) == (1, 1)
+    assert "working out a scope failed" in caplog.text
+    assert not FigureCache.objects.filter(refreshing_since__isnull=False).exists()
