@@ -309,7 +309,9 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
 
     The versions are read before computing: a change during the computation then leaves
     the stored figures stale (recomputed next time), never newer figures under an older
-    version. Returns {"tables", "problems", "computed_at", "seconds", "cached"}.
+    version. Returns {"tables", "trends", "problems", "computed_at", "seconds", "cached",
+    "stale", "stale_reason", "period_from", "period_to"}: the period of the figures shown,
+    which is an earlier day's while today's are worked out (`_earlier`).
     """
     providers = sorted(providers, key=lambda p: p.pk)
     teams = list(teams)
@@ -350,7 +352,7 @@ def dashboard(providers, teams, period_from, period_to, *, publish, as_of) -> di
 
 def _earlier(key, family, versions, scope: dict) -> dict | None:
     """The last figures of the scope's family (`family_key`), shown dated while the scope's
-    own are worked out on a thread; None when the family has none (a dashboard never shown
+    own are worked out in the background (`start_refresh`); None when the family has none (a dashboard never shown
     before: worked out while the person waits, unless `warm` has done it beforehand).
 
     One process works the new scope out: the claim is on the earlier row, as a stale
