@@ -204,13 +204,12 @@ def warm(today: dt.date | None = None) -> dict:
 def _claim(key: str, family: str) -> bool:
     """Claim a scope for working it out: its row and its family's (the rows a web process's
     refresh claims, `_refresh_later` and `_earlier`). False if one is claimed already (and
-    the claim is younger than REFRESH_CLAIM_SECONDS)."""
-    now = timezone.now()
+    the claim is younger than REFRESH_CLAIM_SECONDS). Two steps, not one update: a process
+    claiming between them costs one computation twice, never wrong figures."""
     rows = FigureCache.objects.filter(Q(key=key) | Q(family=family))
-    recent = now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS)
-    if rows.filter(refreshing_since__gte=recent).exists():
+    if _claimed(rows).exists():
         return False
-    rows.update(refreshing_since=now)
+    rows.update(refreshing_since=timezone.now())
     return True
 
 
@@ -381,16 +380,7 @@ def _earlier(key, family, versions, scope: dict) -> dict | None:
         if key in _refreshing:
             return shown
         _refreshing.add(key)
-    now = timezone.now()
-    claimed = (
-        FigureCache.objects.filter(pk=prev.pk)
-        .filter(
-            Q(refreshing_since__isnull=True)
-            | Q(refreshing_since__lt=now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS))
-        )
-        .update(refreshing_since=now)
-    )
-    if not claimed:  # another process is working it out: show these meanwhile
+    if not _take(FigureCache.objects.filter(pk=prev.pk)):  # another process has it: show these
         with _refreshing_lock:
             _refreshing.discard(key)
         return shown
@@ -437,16 +427,9 @@ def _refresh_later(key: str, versions: str) -> bool:
         _refreshing.add(key)
     # Across processes: the row is claimed by one update (a claim older than
     # REFRESH_CLAIM_SECONDS is a process that died, and is taken over).
-    now = timezone.now()
-    claimed = (
+    if not _take(
         FigureCache.objects.filter(key=key)
-        .filter(
-            Q(refreshing_since__isnull=True)
-            | Q(refreshing_since__lt=now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS))
-        )
-        .update(refreshing_since=now)
-    )
-    if not claimed:  # another worker is working it out: show the stale figures meanwhile
+    ):  # another worker is working it out: show the stale figures meanwhile
         with _refreshing_lock:
             _refreshing.discard(key)
         return True
@@ -460,6 +443,23 @@ def _refresh_later(key: str, versions: str) -> bool:
 
 
 REFRESH_CLAIM_SECONDS = 600
+
+
+def _claimed(rows):
+    """Those of `rows` claimed for a refresh, by a process alive enough (a claim older than
+    REFRESH_CLAIM_SECONDS is a process that died, and is taken over)."""
+    recent = timezone.now() - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS)
+    return rows.filter(refreshing_since__gte=recent)
+
+
+def _take(rows) -> bool:
+    """Claim `rows` (one row) for a refresh; False if another process holds it. One update
+    whose condition is on the row itself, so that of two processes at once, one wins (on
+    PostgreSQL the second re-reads the row the first updated)."""
+    now = timezone.now()
+    expired = now - dt.timedelta(seconds=REFRESH_CLAIM_SECONDS)
+    unclaimed = Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=expired)
+    return bool(rows.filter(unclaimed).update(refreshing_since=now))
 
 
 def _release(key: str, claim: str | None = None) -> None:

@@ -297,3 +297,22 @@ def detailed_pdf() -> bytes:
     from hiddenharm.reports import render_pdf
 
     return render_pdf(detailed_report())
+
+
+@pytest.fixture
+def drawings_started(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The charts' second drawing processes started (`charts.DrawingAhead`), watched: the
+    list fills as they start. A spare core is made to seem free, so that one is started."""
+    from hiddenharm.reports import build, charts
+
+    started: list[charts.DrawingAhead] = []
+
+    class Watched(charts.DrawingAhead):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(charts, "DrawingAhead", Watched)
+    monkeypatch.setattr(charts, "_drawing_here", False)
+    monkeypatch.setattr(build, "_spare_core", lambda: True)
+    return started

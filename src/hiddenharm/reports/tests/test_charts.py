@@ -131,21 +131,10 @@ def test_a_core_is_spare_when_nothing_else_runs_on_it(monkeypatch: pytest.Monkey
     assert build._spare_core()
 
 
-def test_a_build_that_fails_stops_its_drawing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_build_that_fails_stops_its_drawing(tmp_path: Path, drawings_started: list) -> None:
     from hiddenharm.reports import FatalSubmission, build_report
 
-    started: list[charts.DrawingAhead] = []
-
-    class Watched(charts.DrawingAhead):
-        def __init__(self) -> None:
-            super().__init__()
-            started.append(self)
-
-    monkeypatch.setattr(charts, "DrawingAhead", Watched)
-    monkeypatch.setattr(charts, "_drawing_here", False)
-    monkeypatch.setattr(build, "_spare_core", lambda: True)
+    started = drawings_started
     (tmp_path / "episodes.csv").write_text("not,a,submission\n")
     with pytest.raises(FatalSubmission):
         build_report(tmp_path, draw_charts=True)

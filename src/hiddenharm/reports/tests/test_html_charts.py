@@ -151,19 +151,10 @@ def test_it_builds_and_renders_the_html_without_vl_convert(
 
 
 def test_it_draws_a_pdfs_charts_in_a_second_process_while_the_command_builds(
-    submission: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    submission: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drawings_started: list
 ) -> None:
-    started: list[charts.DrawingAhead] = []
-
-    class Watched(charts.DrawingAhead):
-        def __init__(self) -> None:
-            super().__init__()
-            started.append(self)
-
-    monkeypatch.setattr(charts, "DrawingAhead", Watched)
+    started = drawings_started
     monkeypatch.setattr(charts, "_AHEAD", {})
-    monkeypatch.setattr(charts, "_drawing_here", False)
-    monkeypatch.setattr(build, "_spare_core", lambda: True)
     pages: list[str] = []
 
     def pdf_page(report: dict[str, Any]) -> bytes:  # the PDF's page, without WeasyPrint's 5 s
