@@ -54,12 +54,9 @@ def test_it_passes_check_deploy_with_production_settings(tmp_path):
 
 
 def test_it_serves_with_gunicorn_and_the_workers_asked_for(settings):
-    import typer
+    from hiddenharm.web.tests.test_serve_connections import serve_app
 
-    app = typer.Typer()
-    app.command()(command.serve)
-    app.command()(command.demo)
-    settings.DEBUG = True
+    app = serve_app(settings)
     with (
         mock.patch.object(command, "_gunicorn") as run,
         mock.patch.object(command, "_migrate"),

@@ -10,13 +10,20 @@ from typer.testing import CliRunner
 from hiddenharm.web import command
 
 
-def test_it_warms_up_then_closes_the_database_connections_before_the_workers_fork(settings):
+def serve_app(settings):
+    """A Typer app of `serve` and `demo`, as the command line has them, with debug on (no
+    production settings needed to reach the server's start)."""
     import typer
 
     app = typer.Typer()
     app.command()(command.serve)
     app.command()(command.demo)
     settings.DEBUG = True
+    return app
+
+
+def test_it_warms_up_then_closes_the_database_connections_before_the_workers_fork(settings):
+    app = serve_app(settings)
     calls = []
     with (
         mock.patch.object(command, "_migrate", side_effect=lambda: calls.append("migrate")),
@@ -33,12 +40,7 @@ def test_it_warms_up_then_closes_the_database_connections_before_the_workers_for
 
 
 def test_it_starts_a_figures_worker_at_low_priority_and_stops_it_with_the_server(settings):
-    import typer
-
-    app = typer.Typer()
-    app.command()(command.serve)
-    app.command()(command.demo)
-    settings.DEBUG = True
+    app = serve_app(settings)
     with (
         mock.patch.object(command, "_migrate"),
         mock.patch("hiddenharm.web.warm.warm_up"),
