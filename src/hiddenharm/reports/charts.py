@@ -472,7 +472,12 @@ def count_bars(
         "encoding": {
             "y": y,
             "x": _field(
-                "shown", "quantitative", title=x_title, axis={"tickMinStep": 1, "format": ",d"}
+                "shown",
+                "quantitative",
+                title=x_title,
+                # about six labels: with Vega's default of one per 40 pixels the last,
+                # flush with the end, ran into the one before ("280300")
+                axis={"tickMinStep": 1, "format": ",d", "tickCount": 6, "labelOverlap": True},
             ),
             **colour,
             **grouped,

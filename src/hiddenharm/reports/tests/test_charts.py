@@ -47,7 +47,11 @@ def test_a_chart_written_as_a_dict_draws_as_the_same_altair_chart() -> None:
     values = [{**r, "shown": 0.0 if r["value"] is None else float(r["value"])} for r in rows]
     base = alt.Chart().encode(y=alt.Y("category:N", sort=["0", "1"], title=None))
     bars = base.mark_bar(color=charts.BLUE).encode(
-        x=alt.X("shown:Q", title="Clients", axis=alt.Axis(tickMinStep=1, format=",d"))
+        x=alt.X(
+            "shown:Q",
+            title="Clients",
+            axis=alt.Axis(tickMinStep=1, format=",d", tickCount=6, labelOverlap=True),
+        )
     )
     labels = base.mark_text(align="left", dx=3, fontSize=10).encode(x="shown:Q", text="label:N")
     chart = alt.layer(bars, labels, data=alt.Data(values=values)).properties(
@@ -139,3 +143,31 @@ def test_a_build_that_fails_stops_its_drawing(tmp_path: Path, drawings_started: 
     with pytest.raises(FatalSubmission):
         build_report(tmp_path, draw_charts=True)
     assert len(started) == 1 and started[0]._proc is None  # killed and waited for
+
+
+def _x_axis_labels(svg: str) -> list[str]:
+    """The numbers along a drawn chart's x axis, in order."""
+    import re
+
+    axis = svg.split('aria-label="X-axis', 1)[1]
+    labels = axis.split("role-axis-label", 1)[1].split("role-axis-domain", 1)[0]
+    return re.findall(r">([^<>]+)</text>", labels)
+
+
+@pytest.mark.parametrize(
+    ("largest", "expected"),
+    [
+        (300, ["0", "50", "100", "150", "200", "250", "300"]),  # was every 20: "280300"
+        (3, ["0", "1", "2", "3"]),  # whole numbers only
+        (12_345, ["0", "2,000", "4,000", "6,000", "8,000", "10,000", "12,000"]),
+    ],
+)
+def test_a_count_axis_has_about_six_labels_none_running_into_the_next(
+    largest: int, expected: list[str]
+) -> None:
+    rows = [
+        {"category": c, "value": v, "label": str(v)}
+        for c, v in (("many", largest), ("few", largest // 3), ("none", 0))
+    ]
+    _, svg = charts.render(charts.count_bars(rows))
+    assert _x_axis_labels(svg) == expected
