@@ -193,6 +193,8 @@ def _distribution(
     total: Any,
     first_column: str,
     extra_rows: list[list[str]] | None = None,
+    *,
+    shares: bool = True,
 ) -> Figure:
     rows, table_rows = [], []
     for code, label in list(categories.items()) + [("missing", MISSING)]:
@@ -200,8 +202,10 @@ def _distribution(
             continue
         value = dist.get(code, 0)
         rows.append({"category": label, "value": value, "label": count(value)})
-        table_rows.append([label, count(value), _share(value, total)])
-    table = Table(title, [first_column, "Clients", "Share"], table_rows + (extra_rows or []))
+        table_rows.append([label, count(value)] + ([_share(value, total)] if shares else []))
+    # no total to share out (the help received): no column of dashes
+    columns = [first_column, "Clients"] + (["Share"] if shares else [])
+    table = Table(title, columns, table_rows + (extra_rows or []))
     return _make(fid, title, charts.count_bars(rows), table)
 
 
@@ -270,6 +274,7 @@ def treatment_section(report: Mapping[str, Any], kind: str) -> Section:
             EARLYHLP,
             None,
             "Help received",
+            shares=False,
         )
     )
     return sec

@@ -232,3 +232,15 @@ def test_it_says_little_when_no_one_was_in_treatment(report: dict[str, Any]) -> 
     report["population"]["in_treatment"] = {"drug": 0, "alcohol": 0, "all": 0}
     sentences = findings(report, 0.9)
     assert len(sentences) == 2 and "nothing more to report" in sentences[1]
+
+
+def test_a_count_with_no_total_to_share_out_has_no_share_column(detailed_html: str) -> None:
+    """The help the children receive has no total the counts are shares of: its table had a
+    Share column of dashes only."""
+    tables = parse_tables(detailed_html)
+    help_ = next(t for t in tables if t["caption"].startswith("Help the children of clients"))
+    assert "Share" not in help_["cells"] and "–" not in help_["cells"]
+    assert help_["cells"][:2] == ["Help received", "Clients"]
+    # a distribution of the clients keeps its shares
+    preg = next(t for t in tables if t["caption"].startswith("Is the client pregnant?"))
+    assert preg["cells"][:3] == ["Pregnant", "Clients", "Share"]
