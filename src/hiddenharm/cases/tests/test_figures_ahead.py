@@ -250,3 +250,29 @@ def test_warm_goes_on_past_a_scope_that_fails(world, monkeypatch, caplog):
     assert (done["computed"], done["failed"]) == (1, 1)
     assert "working out a scope failed" in caplog.text
     assert not FigureCache.objects.filter(refreshing_since__isnull=False).exists()
+
+
+def test_warm_after_midnight_replaces_every_dashboards_figures_with_the_new_days(world):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    assert figures.warm(yesterday)["computed"] == 2
+    assert figures.warm(timezone.localdate())["computed"] == 2  # a new day: all again
+    assert (
+        sorted(FigureCache.objects.values_list("as_of", flat=True)) == [timezone.localdate()] * 2
+    )  # yesterday's replaced, not kept beside
+
+
+def test_the_figures_command_refuses_a_database_not_migrated(tmp_path):
+    import subprocess
+    import sys
+
+    from hiddenharm.web.tests.test_production import production_env
+
+    run = subprocess.run(
+        [sys.executable, "-m", "hiddenharm.cli", "figures"],
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert "not migrated to this version" in run.stderr and "Traceback" not in run.stderr
