@@ -48,17 +48,23 @@ def _chromium() -> None:
         pytest.skip("Debian's chromium is not installed (make system)")
 
 
+def _report_file(detailed: dict[str, Any], tmp_path: Path) -> tuple[str, Path, int]:
+    """The interactive HTML report written to a file for Chromium (skipped without it):
+    its text, its path, and how many charts it carries."""
+    _chromium()
+    html = render.render_html(detailed)
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html, encoding="utf-8")
+    return html, page_file, html.count('class="vega-lite"')
+
+
 @pytest.mark.browser
 def test_it_draws_every_chart_in_the_browser_with_no_error(
     detailed: dict[str, Any], tmp_path: Path
 ) -> None:
-    _chromium()
     from playwright.sync_api import sync_playwright
 
-    html = render.render_html(detailed)
-    page_file = tmp_path / "report.html"
-    page_file.write_text(html, encoding="utf-8")
-    charts = html.count('class="vega-lite"')
+    html, page_file, charts = _report_file(detailed, tmp_path)
     assert charts >= 15 and "<svg" not in html.split("<script>", 1)[0]  # none drawn beforehand
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -95,13 +101,9 @@ def test_it_draws_every_chart_in_the_browser_with_no_error(
 def test_it_tells_a_reader_without_javascript_or_with_a_broken_chart_where_the_figures_are(
     detailed: dict[str, Any], tmp_path: Path
 ) -> None:
-    _chromium()
     from playwright.sync_api import sync_playwright
 
-    html = render.render_html(detailed)
-    charts = html.count('class="vega-lite"')
-    page_file = tmp_path / "report.html"
-    page_file.write_text(html, encoding="utf-8")
+    html, page_file, charts = _report_file(detailed, tmp_path)
     # one chart's spec broken: Vega-Lite refuses it, the others are drawn
     broken = tmp_path / "broken.html"
     broken.write_text(
