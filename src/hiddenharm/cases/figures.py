@@ -145,7 +145,7 @@ def scope_of(user) -> tuple[list, list, bool]:
     from hiddenharm.accounts.models import Role
 
     profile = access.profile_of(user)
-    providers = sorted(access.figure_providers(user), key=lambda p: p.pk)
+    providers = list(access.figure_providers(user))  # by name (`dashboard` sorts its own)
     publish = profile.role == Role.COMMISSIONER
     teams = [] if publish else sorted(profile.organisation.teams.all(), key=team_order)
     return providers, teams, publish
@@ -155,7 +155,8 @@ def warm(today: dt.date | None = None) -> dict:
     """Work out the figures of every dashboard people can open (each active person's with a
     figures role, over the default period to `today`) that are not current, so that nobody
     waits for them: run after a load or an import, after midnight, and by the figures
-    worker that `serve` starts. Returns {"scopes", "computed", "seconds"}."""
+    worker that `serve` starts. Returns {"scopes", "computed", "busy" (left to a web
+    process working it out), "failed", "seconds"}."""
     from django.contrib.auth import get_user_model
 
     from hiddenharm.accounts import access
@@ -427,9 +428,8 @@ def _refresh_later(key: str, versions: str) -> bool:
         _refreshing.add(key)
     # Across processes: the row is claimed by one update (a claim older than
     # REFRESH_CLAIM_SECONDS is a process that died, and is taken over).
-    if not _take(
-        FigureCache.objects.filter(key=key)
-    ):  # another worker is working it out: show the stale figures meanwhile
+    if not _take(FigureCache.objects.filter(key=key)):
+        # another worker is working it out: show the stale figures meanwhile
         with _refreshing_lock:
             _refreshing.discard(key)
         return True

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiddenharm.accounts import access
-from hiddenharm.accounts.models import Role
 from hiddenharm.audit import events
 from hiddenharm.audit.trail import record
 from hiddenharm.cases import figures
@@ -89,8 +88,7 @@ def dashboard(request):
 def area_report(request):
     from hiddenharm.reports import render_html, render_pdf
 
-    profile = access.profile_of(request.user)
-    providers = list(access.figure_providers(request.user))
+    providers, _, publish = figures.scope_of(request.user)
     if not providers:
         raise Http404("No providers")
     period_form, start, end, today = _period(request)
@@ -108,7 +106,7 @@ def area_report(request):
         providers,
         start,
         end,
-        publish=profile.role == Role.COMMISSIONER,
+        publish=publish,
         detail=True,
         as_of=today,
         title="Hidden Harm: what the data tells us",
@@ -116,9 +114,7 @@ def area_report(request):
     # The safeguarding section, from the case records (an extract holds no referrals).
     from hiddenharm.safeguarding import activity
 
-    report["safeguarding"] = activity.for_providers(
-        providers, start, end, publish=profile.role == Role.COMMISSIONER
-    )
+    report["safeguarding"] = activity.for_providers(providers, start, end, publish=publish)
     record(events.ViewFigures(providers=tuple(p.pk for p in providers), output=fmt), request)
     if fmt == "pdf":
         response = HttpResponse(render_pdf(report), content_type="application/pdf")
