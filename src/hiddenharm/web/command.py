@@ -197,8 +197,11 @@ def figures(
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from hiddenharm.cases.figures import warm
+    from hiddenharm.cases.figures import Refresh, warm
 
+    if scope:  # handed over by a running (so migrated) application: no need to check
+        Refresh(**json.loads(scope))()
+        return
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         typer.echo(
@@ -207,11 +210,6 @@ def figures(
             err=True,
         )
         raise typer.Exit(2)
-    if scope:
-        from hiddenharm.cases.figures import Refresh
-
-        Refresh(**json.loads(scope))()
-        return
     parent = os.getppid()
     while True:
         try:
