@@ -106,6 +106,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Served, several processes write the one SQLite file: gunicorn's workers and the
+    # figures worker. SQLite's default (a deferred transaction that reads, then asks to
+    # write) fails at once with "database is locked" when another process is writing: SQLite
+    # does not wait there, to avoid a deadlock (found by the API's fuzz test, with the figures
+    # worker storing figures while requests wrote). So every transaction asks to write when
+    # it begins (IMMEDIATE), waiting up to 30 s for another's to end; and the write-ahead log
+    # lets reading go on while one process writes (readers and the writer do not block).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=30,
+        init_command="PRAGMA journal_mode=WAL",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,78 @@
+"""Several processes writing one SQLite file, as `hiddenharm serve` has them (gunicorn's
+workers and the figures worker): a transaction that reads, then writes, must wait for
+another process's transaction, not fail with "database is locked" (found by the API's fuzz
+test in CI, while the figures worker stored its figures)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+WRITER = textwrap.dedent(
+    """
+    import os, sys, time, django
+    django.setup()
+    from django.db import transaction
+    from hiddenharm.api.models import ApiRate
+    me, failed = os.getpid(), []
+    for i in range(40):
+        try:
+            with transaction.atomic():
+                seen = ApiRate.objects.count()  # read first: the transaction holds a read
+                time.sleep(0.002)  # while the other processes write
+                ApiRate.objects.create(key=f"{me}-{i}", window=i, count=seen)
+        except Exception as e:
+            failed.append(f"{type(e).__name__}: {e}")
+    print(len(failed), failed[:1])
+    """
+)
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HH_")}
+    env.pop("DATABASE_URL", None)  # the served default: the SQLite file in HH_DATA_DIR
+    env.update(DJANGO_SETTINGS_MODULE="hiddenharm.web.settings", HH_DEBUG="1")
+    env["HH_DATA_DIR"] = str(tmp_path)
+    return env
+
+
+def _python(code: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip()
+
+
+def test_it_makes_transactions_that_read_then_write_wait_for_each_other(tmp_path):
+    env = _env(tmp_path)
+    _python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', 'api', verbosity=0)",
+        env,
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outs = [p.communicate(timeout=180)[0].strip() for p in procs]
+    assert all(out.startswith("0 ") for out in outs), outs  # no transaction failed
+    count = "import django; django.setup(); from hiddenharm.api.models import ApiRate; "
+    count += "print(ApiRate.objects.count())"
+    assert _python(count, env) == "120"  # every write is there
+
+
+def test_it_keeps_the_served_sqlite_file_in_write_ahead_log_mode(tmp_path):
+    """Readers go on while one process writes (the dashboards' exports while records are
+    saved)."""
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    assert _python(code, _env(tmp_path)) == "wal"
