@@ -5,12 +5,13 @@ test in CI, while the figures worker stored its figures)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
+
+from hiddenharm.web.tests.test_production import production_env
 
 pytestmark = pytest.mark.slow
 
@@ -34,14 +35,6 @@ WRITER = textwrap.dedent(
 )
 
 
-def _env(tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HH_")}
-    env.pop("DATABASE_URL", None)  # the served default: the SQLite file in HH_DATA_DIR
-    env.update(DJANGO_SETTINGS_MODULE="hiddenharm.web.settings", HH_DEBUG="1")
-    env["HH_DATA_DIR"] = str(tmp_path)
-    return env
-
-
 def _python(code: str, env: dict[str, str]) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180
@@ -51,7 +44,7 @@ def _python(code: str, env: dict[str, str]) -> str:
 
 
 def test_it_makes_transactions_that_read_then_write_wait_for_each_other(tmp_path):
-    env = _env(tmp_path)
+    env = production_env(tmp_path)  # the served default: the SQLite file in HH_DATA_DIR
     _python(
         "import django; django.setup(); from django.core.management import call_command; "
         "call_command('migrate', 'api', verbosity=0)",
@@ -75,4 +68,4 @@ def test_it_keeps_the_served_sqlite_file_in_write_ahead_log_mode(tmp_path):
         "import django; django.setup(); from django.db import connection; "
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
     )
-    assert _python(code, _env(tmp_path)) == "wal"
+    assert _python(code, production_env(tmp_path)) == "wal"
