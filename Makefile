@@ -28,9 +28,16 @@ $(STATIC)/.installed: Makefile
 	cd build/npm && ( [ -f package.json ] || echo '{"private":true}' > package.json ) \
 	  && npm install --no-audit --no-fund --silent $(NPM_PACKAGES)
 	rm -rf $(STATIC) $(VEGA) && mkdir -p $(STATIC) $(VEGA)
-	cp -r build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
-	      build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+	cp -r build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
 	      build/npm/node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/
+	# GDS Transport is licensed for GOV.UK domains only: the stylesheet goes without its
+	# @font-face rules and font name, so no page ever asks for its files (they are not served
+	# at /assets/fonts/, and a browser that laid text out before app.css arrived asked for
+	# them and got 404s). The check stops the build if a new GOV.UK Frontend changes the form.
+	sed -E -e 's/@font-face\{font-family:GDS Transport;[^}]*\}//g' -e 's/GDS Transport,//g' \
+	  build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(STATIC)/govuk-frontend.min.css
+	! grep -q -e 'GDS Transport' -e '/assets/fonts/' $(STATIC)/govuk-frontend.min.css
+	rm -rf $(STATIC)/assets/fonts
 	cp build/npm/node_modules/vega/build/vega.min.js \
 	   build/npm/node_modules/vega-lite/build/vega-lite.min.js \
 	   build/npm/node_modules/vega-embed/build/vega-embed.min.js $(VEGA)/

@@ -107,6 +107,18 @@ def test_it_serves_the_gov_uk_frontend_files(client):
     assert client.get("/static/hiddenharm/app.css").status_code == 200
 
 
+def test_the_gov_uk_stylesheet_asks_for_no_font_file(client):
+    """GDS Transport is for GOV.UK domains only, and its files are not served: a browser that
+    laid a page out before app.css arrived asked for /assets/fonts/… and got 404s (CI's
+    browser test of the quick exit, now and then). The Makefile takes the font out."""
+    response = client.get("/static/govuk/govuk-frontend.min.css")
+    css = b"".join(response.streaming_content).decode()
+    assert "@font-face" not in css
+    assert "/assets/fonts/" not in css
+    assert "GDS Transport" not in css
+    assert "font-family:arial,sans-serif" in css
+
+
 @pytest.mark.django_db
 def test_it_tells_a_keyworker_on_the_home_page_what_is_waiting(as_persona, world):
     keyworker = as_persona("keyworker")
