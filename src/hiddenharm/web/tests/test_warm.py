@@ -33,7 +33,7 @@ print(json.dumps({
 """
 
 
-def run_probe(code: str, tmp_path) -> dict:
+def run_probe(code: str, tmp_path, timeout: int = 120) -> dict:
     """Run `code` in a fresh interpreter with production settings; its last line of output,
     read as JSON."""
     run = subprocess.run(
@@ -41,7 +41,7 @@ def run_probe(code: str, tmp_path) -> dict:
         env=production_env(tmp_path),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
