@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 from hiddenharm.web.tests.test_production import production_env
+from hiddenharm.web.tests.test_warm import run_probe
 
 pytestmark = pytest.mark.slow
 
@@ -35,21 +36,11 @@ WRITER = textwrap.dedent(
 )
 
 
-def _python(code: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip()
-
-
 def test_it_makes_transactions_that_read_then_write_wait_for_each_other(tmp_path):
-    env = production_env(tmp_path)  # the served default: the SQLite file in HH_DATA_DIR
-    _python(
-        "import django; django.setup(); from django.core.management import call_command; "
-        "call_command('migrate', 'api', verbosity=0)",
-        env,
-    )
+    migrate = "import django; django.setup(); from django.core.management import call_command; "
+    migrate += "call_command('migrate', 'api', verbosity=0); print('true')"
+    assert run_probe(migrate, tmp_path)  # the served default: the SQLite file in HH_DATA_DIR
+    env = production_env(tmp_path)
     procs = [
         subprocess.Popen([sys.executable, "-c", WRITER], env=env, stdout=subprocess.PIPE, text=True)
         for _ in range(3)
@@ -58,14 +49,14 @@ def test_it_makes_transactions_that_read_then_write_wait_for_each_other(tmp_path
     assert all(out.startswith("0 ") for out in outs), outs  # no transaction failed
     count = "import django; django.setup(); from hiddenharm.api.models import ApiRate; "
     count += "print(ApiRate.objects.count())"
-    assert _python(count, env) == "120"  # every write is there
+    assert run_probe(count, tmp_path) == 120  # every write is there
 
 
 def test_it_keeps_the_served_sqlite_file_in_write_ahead_log_mode(tmp_path):
     """Readers go on while one process writes (the dashboards' exports while records are
     saved)."""
     code = (
-        "import django; django.setup(); from django.db import connection; "
-        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+        "import django, json; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(json.dumps(c.fetchone()[0]))"
     )
-    assert _python(code, production_env(tmp_path)) == "wal"
+    assert run_probe(code, tmp_path) == "wal"
